@@ -1,0 +1,56 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QObject>
+#include <QTimer>
+
+namespace Switchyard {
+
+class Resolver;
+class TcpStream;
+
+/// Why an outbound connection could not be opened; each kind maps to its own
+/// HTTP status and SOCKS reply.
+enum class DialError { HostNotFound, Refused, TimedOut, Unreachable, Other };
+
+/// Opens one outbound TCP connection: resolves the name, tries each address in
+/// turn, and gives up after the connect timeout (which covers the lookup too).
+class Dialer : public QObject
+{
+    Q_OBJECT
+public:
+    Dialer(Resolver* resolver, const QString& host, quint16 port, int timeoutMs,
+           QObject* parent = nullptr);
+    ~Dialer() override;
+
+    void start();
+    QString host() const { return m_host; }
+    quint16 port() const { return m_port; }
+
+Q_SIGNALS:
+    /// The caller owns stream (it has no parent). Elapsed from start() in µs.
+    void succeeded(Switchyard::TcpStream* stream, qint64 elapsedUs);
+    void failed(Switchyard::DialError error, const QString& message);
+
+private:
+    void onResolved(const QList<QHostAddress>& addresses, const QString& error);
+    void tryNext();
+    void onConnected();
+    void onStreamFailed(int errorCode);
+    void onTimeout();
+    void finishWithError(DialError error, const QString& message);
+
+    Resolver* m_resolver;
+    QString m_host;
+    quint16 m_port;
+    QList<QHostAddress> m_addresses;
+    qsizetype m_next = 0;
+    TcpStream* m_stream = nullptr;
+    int m_lastErrno = 0;
+    QTimer m_timer;
+    QElapsedTimer m_elapsed;
+    bool m_done = false;
+};
+
+} // namespace Switchyard

@@ -1,0 +1,124 @@
+#include "EngineCore.h"
+
+#include "EventLogger.h"
+#include "HttpProxySession.h"
+#include "Listener.h"
+#include "LocalResponses.h"
+#include "OriginPool.h"
+#include "Resolver.h"
+#include "TcpStream.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace Switchyard {
+
+EngineCore::EngineCore(QObject* parent)
+    : QObject(parent), m_resolver(new Resolver(this)), m_pool(new OriginPool(this)),
+      m_logger(new EventLogger(this)), m_statsTimer(this)
+{
+    m_context.resolver = m_resolver;
+    m_context.pool = m_pool;
+    m_context.logger = m_logger;
+    connect(m_logger, &EventLogger::batchReady, this, &EngineCore::eventsReady);
+    m_statsTimer.setInterval(500);
+    connect(&m_statsTimer, &QTimer::timeout, this, &EngineCore::publishStats);
+}
+
+EngineCore::~EngineCore()
+{
+    closeAll();
+}
+
+void EngineCore::applySettings(const EngineSettings& settings)
+{
+    m_context.settings = settings;
+    m_logger->setFlushInterval(settings.logFlushIntervalMs);
+    m_pool->setLimits(settings.limits.maxIdleOriginConnections,
+                      settings.limits.originIdleTimeoutMs);
+}
+
+void EngineCore::start(const EngineSettings& settings)
+{
+    closeAll();
+    applySettings(settings);
+    m_listener = new Listener([this](int descriptor) { onIncoming(descriptor); }, this);
+    if (!m_listener->listen(settings.listenAddress, settings.listenPort)) {
+        const QString error = m_listener->errorString();
+        delete m_listener;
+        m_listener = nullptr;
+        Q_EMIT failed(error);
+        return;
+    }
+    m_context.boundAddress = m_listener->serverAddress();
+    m_context.boundPort = m_listener->serverPort();
+    m_statsTimer.start();
+    Q_EMIT started(m_context.boundAddress, m_context.boundPort);
+}
+
+void EngineCore::stop()
+{
+    closeAll();
+    Q_EMIT stopped();
+}
+
+void EngineCore::closeAll()
+{
+    m_statsTimer.stop();
+    delete m_listener;
+    m_listener = nullptr;
+    const QSet<HttpProxySession*> sessions = std::exchange(m_sessions, {});
+    for (HttpProxySession* session : sessions) {
+        disconnect(session, nullptr, this, nullptr);
+        delete session;
+    }
+    m_context.activeConnections = 0;
+    m_pool->clear();
+    m_logger->flush();
+    publishStats();
+}
+
+void EngineCore::onIncoming(int descriptor)
+{
+    if (m_context.activeConnections >= m_context.settings.limits.maxClientConnections) {
+        // Over the cap: a short answer, without disturbing existing clients.
+        static const QByteArray busy = LocalResponses::error(
+            503, "connection_limit_reached",
+            QStringLiteral(
+                "Switchyard is serving its maximum number of connections; try again later."),
+            true);
+        [[maybe_unused]] const ssize_t sent =
+            ::send(descriptor, busy.constData(), size_t(busy.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+        ::shutdown(descriptor, SHUT_WR);
+        ::close(descriptor);
+        return;
+    }
+    auto* stream = new TcpStream(descriptor);
+    auto* session = new HttpProxySession(&m_context, stream, this);
+    m_sessions.insert(session);
+    ++m_context.activeConnections;
+    connect(session, &HttpProxySession::closed, this,
+            [this, session] { onSessionClosed(session); });
+    session->start();
+}
+
+void EngineCore::onSessionClosed(HttpProxySession* session)
+{
+    if (!m_sessions.remove(session))
+        return;
+    --m_context.activeConnections;
+    disconnect(session, nullptr, this, nullptr);
+    session->deleteLater();
+}
+
+void EngineCore::publishStats()
+{
+    EngineStats stats;
+    stats.activeConnections = m_context.activeConnections;
+    stats.totalBytesUp = m_context.totalBytesUp;
+    stats.totalBytesDown = m_context.totalBytesDown;
+    stats.totalRequests = m_context.totalRequests;
+    Q_EMIT statsUpdated(stats);
+}
+
+} // namespace Switchyard

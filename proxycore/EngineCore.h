@@ -1,0 +1,54 @@
+#pragma once
+
+#include "Engine.h"
+#include "EngineContext.h"
+
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+namespace Switchyard {
+
+class EventLogger;
+class HttpProxySession;
+class Listener;
+class OriginPool;
+class Resolver;
+
+/// The engine's worker: lives in the engine thread and owns the listener, the
+/// shared services and every connection. Engine talks to it only through queued
+/// calls and signals.
+class EngineCore : public QObject
+{
+    Q_OBJECT
+public:
+    explicit EngineCore(QObject* parent = nullptr);
+    ~EngineCore() override;
+
+    void start(const Switchyard::EngineSettings& settings);
+    void stop();
+    void applySettings(const Switchyard::EngineSettings& settings);
+
+Q_SIGNALS:
+    void started(const QHostAddress& address, quint16 port);
+    void failed(const QString& error);
+    void stopped();
+    void eventsReady(const Switchyard::LogEventBatch& events);
+    void statsUpdated(const Switchyard::EngineStats& stats);
+
+private:
+    void onIncoming(int descriptor);
+    void onSessionClosed(HttpProxySession* session);
+    void publishStats();
+    void closeAll();
+
+    EngineContext m_context;
+    Resolver* m_resolver;
+    OriginPool* m_pool;
+    EventLogger* m_logger;
+    Listener* m_listener = nullptr;
+    QSet<HttpProxySession*> m_sessions;
+    QTimer m_statsTimer; // parented: moves to the engine thread with this object
+};
+
+} // namespace Switchyard

@@ -1,0 +1,469 @@
+#include "HttpForwarder.h"
+
+#include "EngineContext.h"
+#include "HeaderRewriter.h"
+#include "LocalResponses.h"
+#include "LogEvent.h"
+#include "OriginPool.h"
+#include "ScratchBuffer.h"
+#include "TcpStream.h"
+
+namespace Switchyard {
+
+namespace {
+
+constexpr int kReadsPerTurn = 16;
+
+HttpParser::Limits responseLimits(const EngineContext* context)
+{
+    HttpParser::Limits limits;
+    limits.maxHeadBytes = std::max(context->settings.limits.maxHeadBytes, 256 * 1024);
+    limits.maxUriBytes = limits.maxHeadBytes;
+    limits.maxHeaderFields = std::max(context->settings.limits.maxHeaderFields, 256);
+    return limits;
+}
+
+QByteArray chunkHeader(qsizetype size)
+{
+    return QByteArray::number(size, 16) + "\r\n";
+}
+
+void capturePrefix(QByteArray& into, bool& truncated, const char* data, qsizetype size, qint64 cap)
+{
+    const qsizetype room = qsizetype(cap) - into.size();
+    if (room <= 0) {
+        truncated = truncated || size > 0;
+        return;
+    }
+    into.append(data, std::min(room, size));
+    if (size > room)
+        truncated = true;
+}
+
+} // namespace
+
+HttpForwarder::HttpForwarder(EngineContext* context, TcpStream* client, Request request,
+                             LogEvent* event, QObject* parent)
+    : QObject(parent), m_context(context), m_client(client), m_request(std::move(request)),
+      m_event(event), m_responseParser(HttpParser::Type::Response, this, responseLimits(context))
+{
+    m_responseTimer.setSingleShot(true);
+    m_responseTimer.setInterval(context->settings.limits.responseTimeoutMs);
+    connect(&m_responseTimer, &QTimer::timeout, this, &HttpForwarder::onResponseTimeout);
+    connect(m_client, &TcpStream::drained, this, &HttpForwarder::onClientDrained);
+}
+
+HttpForwarder::~HttpForwarder()
+{
+    delete m_origin;
+}
+
+QString HttpForwarder::poolKey() const
+{
+    return QStringLiteral("direct|%1|%2").arg(m_request.host).arg(m_request.port);
+}
+
+void HttpForwarder::start()
+{
+    m_clock.start();
+    QByteArray head = m_request.head.serializeRequest(m_request.requestTarget);
+    m_pendingToOrigin.append(head);
+    if (TcpStream* pooled = m_context->pool->take(poolKey())) {
+        m_reusedConnection = true;
+        m_event->connectUs = 0;
+        attach(pooled);
+        return;
+    }
+    dial();
+}
+
+void HttpForwarder::dial()
+{
+    m_dialer = new Dialer(m_context->resolver, m_request.host, m_request.port,
+                          m_context->settings.limits.connectTimeoutMs, this);
+    connect(m_dialer, &Dialer::succeeded, this, &HttpForwarder::onDialSucceeded);
+    connect(m_dialer, &Dialer::failed, this, &HttpForwarder::onDialFailed);
+    m_dialer->start();
+}
+
+void HttpForwarder::onDialSucceeded(TcpStream* stream, qint64 elapsedUs)
+{
+    m_dialer->deleteLater();
+    m_dialer = nullptr;
+    if (m_event->connectUs < 0)
+        m_event->connectUs = elapsedUs;
+    attach(stream);
+}
+
+void HttpForwarder::onDialFailed(DialError error, const QString& message)
+{
+    m_dialer->deleteLater();
+    m_dialer = nullptr;
+    switch (error) {
+    case DialError::HostNotFound:
+        fail(502, "dns_error", message);
+        return;
+    case DialError::Refused:
+        fail(502, "connection_refused", message);
+        return;
+    case DialError::TimedOut:
+        fail(504, "connection_timeout", message);
+        return;
+    case DialError::Unreachable:
+        fail(502, "destination_unavailable", message);
+        return;
+    case DialError::Other:
+        fail(502, "proxy_internal_error", message);
+        return;
+    }
+}
+
+void HttpForwarder::attach(TcpStream* origin)
+{
+    m_origin = origin;
+    origin->setParent(this);
+    connect(origin, &TcpStream::readyRead, this, &HttpForwarder::onOriginReadyRead);
+    connect(origin, &TcpStream::drained, this, &HttpForwarder::onOriginDrained);
+    connect(origin, &TcpStream::failed, this, &HttpForwarder::onOriginFailed);
+    origin->cork();
+    while (!m_pendingToOrigin.isEmpty()) {
+        const QByteArrayView front = m_pendingToOrigin.front();
+        origin->write(front);
+        m_pendingToOrigin.consume(front.size());
+    }
+    origin->uncork();
+    origin->setReadEnabled(true);
+    m_responseTimer.start();
+    if (canAcceptBody())
+        Q_EMIT bodyDrained();
+}
+
+void HttpForwarder::writeToOrigin(QByteArrayView data)
+{
+    if (m_origin)
+        m_origin->write(data);
+    else
+        m_pendingToOrigin.append(data.data(), data.size());
+}
+
+void HttpForwarder::sendBody(const char* data, qsizetype size)
+{
+    if (size <= 0 || m_done)
+        return;
+    m_event->bytesUp += quint64(size);
+    m_context->totalBytesUp += quint64(size);
+    if (m_context->settings.capture.enabled)
+        capturePrefix(m_event->requestBody, m_event->requestBodyTruncated, data, size,
+                      m_context->settings.capture.maxBodyBytes);
+    if (m_request.chunkedBody) {
+        writeToOrigin(chunkHeader(size));
+        writeToOrigin(QByteArrayView(data, size));
+        writeToOrigin("\r\n");
+    } else {
+        writeToOrigin(QByteArrayView(data, size));
+    }
+}
+
+void HttpForwarder::endBody()
+{
+    if (m_request.chunkedBody && !m_done)
+        writeToOrigin("0\r\n\r\n");
+    m_requestComplete = true;
+    if (m_responseComplete)
+        complete();
+}
+
+bool HttpForwarder::canAcceptBody() const
+{
+    const qint64 queued = m_origin ? m_origin->pendingBytes() : m_pendingToOrigin.size();
+    return queued < m_context->settings.limits.bufferBytes;
+}
+
+void HttpForwarder::onOriginDrained()
+{
+    Q_EMIT bodyDrained();
+}
+
+void HttpForwarder::onClientDrained()
+{
+    if (m_origin && !m_done && !m_responseComplete) {
+        m_origin->setReadEnabled(true);
+        onOriginReadyRead();
+    }
+}
+
+void HttpForwarder::onOriginReadyRead()
+{
+    if (m_done || !m_origin || m_readingOrigin)
+        return;
+    m_readingOrigin = true;
+    char* buffer = ScratchBuffer::data();
+    m_client->cork();
+    for (int turn = 0; turn < kReadsPerTurn && !m_done; ++turn) {
+        if (m_client->pendingBytes() >= m_context->settings.limits.bufferBytes) {
+            m_origin->setReadEnabled(false); // onClientDrained resumes
+            break;
+        }
+        const qint64 n = m_origin->read(buffer, ScratchBuffer::size);
+        if (n == 0) {
+            m_origin->setReadEnabled(true);
+            break;
+        }
+        if (n < 0) {
+            if (m_origin->errorCode() == 0)
+                onOriginEnded();
+            break; // on an error failed() follows
+        }
+        if (m_event->firstByteUs < 0)
+            m_event->firstByteUs = m_clock.nsecsElapsed() / 1000;
+        m_responseTimer.stop();
+        qsizetype offset = 0;
+        while (offset < n && !m_done) {
+            if (m_responseComplete) {
+                m_originReusable = false; // bytes after the response: never reuse
+                break;
+            }
+            qsizetype consumed = 0;
+            const HttpParser::Status status =
+                m_responseParser.feed(buffer + offset, n - offset, &consumed);
+            offset += consumed;
+            if (status == HttpParser::Status::NeedMore)
+                break;
+            if (status == HttpParser::Status::Error) {
+                m_originReusable = false;
+                fail(502, "http_protocol_error",
+                     QStringLiteral("the origin sent an invalid response: %1")
+                         .arg(m_responseParser.error()));
+                break;
+            }
+            if (status == HttpParser::Status::Upgrade && m_upgradeAccepted) {
+                const QByteArray rest(buffer + offset, n - offset);
+                TcpStream* origin = m_origin;
+                m_origin = nullptr;
+                disconnect(origin, nullptr, this, nullptr);
+                origin->setParent(nullptr);
+                m_done = true;
+                m_client->uncork();
+                m_readingOrigin = false;
+                Q_EMIT upgraded(origin, rest);
+                return;
+            }
+            if (status == HttpParser::Status::MessageComplete && !m_responseComplete)
+                m_responseParser.resume(); // an interim 1xx response; the final one follows
+        }
+        if (m_responseComplete && !m_done) {
+            if (offset < n)
+                m_originReusable = false;
+            if (m_requestComplete)
+                complete();
+            break;
+        }
+    }
+    m_client->uncork();
+    m_readingOrigin = false;
+}
+
+HttpMessageHandler::HeadAction HttpForwarder::onHead(HttpHead& head)
+{
+    if (head.status >= 100 && head.status < 200 && head.status != 101) {
+        if (!m_request.clientHttp10) {
+            HttpHead interim = head;
+            HeaderRewriter::stripHopByHop(interim, {});
+            m_client->write(interim.serializeResponse());
+        }
+        return HeadAction::Continue;
+    }
+    m_event->status = head.status;
+    m_event->responseReason = head.reason;
+    if (m_context->settings.capture.enabled)
+        m_event->responseHeaders = head.headers;
+    m_responseStarted = true;
+
+    if (head.status == 101) {
+        if (!m_request.upgrade) {
+            m_originReusable = false;
+            m_closeClientAfter = true;
+            // The client did not ask to switch: treat as a broken response.
+            m_event->status = 502;
+            m_event->error = QStringLiteral("the origin switched protocols without being asked");
+            m_responseStarted = false;
+            fail(502, "http_protocol_error", m_event->error);
+            return HeadAction::Continue;
+        }
+        m_upgradeAccepted = true;
+        HeaderRewriter::stripHopByHop(head, {m_context->settings.addViaHeader, true});
+        m_client->write(head.serializeResponse());
+        return HeadAction::Continue;
+    }
+
+    const bool bodiless = m_request.headRequest || head.status == 204 || head.status == 304;
+    const bool untilClose = !bodiless && m_responseParser.bodyUntilClose();
+    const bool chunked = !bodiless && m_responseParser.isChunked();
+    if (m_request.upgrade)
+        m_closeClientAfter = true; // the request side is in an unknown state
+    if (untilClose)
+        m_originReusable = false;
+    m_chunkToClient = false;
+    if ((untilClose || chunked) && !bodiless) {
+        if (m_request.clientHttp10)
+            m_closeClientAfter = true; // an HTTP/1.0 client learns the end from the close
+        else
+            m_chunkToClient = true;
+    }
+    HeaderRewriter::stripHopByHop(head, {m_context->settings.addViaHeader, false});
+    if (m_chunkToClient)
+        head.headers.append({QByteArrayLiteral("Transfer-Encoding"), QByteArrayLiteral("chunked")});
+    const bool keepAlive = m_request.clientKeepAlive && !m_closeClientAfter;
+    if (!keepAlive)
+        head.headers.append({QByteArrayLiteral("Connection"), QByteArrayLiteral("close")});
+    else if (m_request.clientHttp10)
+        head.headers.append({QByteArrayLiteral("Connection"), QByteArrayLiteral("keep-alive")});
+    m_client->write(head.serializeResponse());
+    return m_request.headRequest ? HeadAction::SkipBody : HeadAction::Continue;
+}
+
+void HttpForwarder::onBody(const char* data, qsizetype size)
+{
+    writeBodyToClient(data, size);
+}
+
+void HttpForwarder::writeBodyToClient(const char* data, qsizetype size)
+{
+    m_event->bytesDown += quint64(size);
+    m_context->totalBytesDown += quint64(size);
+    if (m_context->settings.capture.enabled)
+        capturePrefix(m_event->responseBody, m_event->responseBodyTruncated, data, size,
+                      m_context->settings.capture.maxBodyBytes);
+    if (m_chunkToClient) {
+        m_client->write(chunkHeader(size));
+        m_client->write(QByteArrayView(data, size));
+        m_client->write("\r\n");
+    } else {
+        m_client->write(QByteArrayView(data, size));
+    }
+}
+
+void HttpForwarder::onMessageComplete()
+{
+    if (!m_responseStarted || m_upgradeAccepted)
+        return; // an interim response, or a 101 (handled by the upgrade path)
+    if (m_chunkToClient)
+        m_client->write("0\r\n\r\n");
+    if (!m_responseParser.shouldKeepAlive())
+        m_originReusable = false;
+    m_responseComplete = true;
+}
+
+void HttpForwarder::onOriginEnded()
+{
+    if (m_done)
+        return;
+    if (m_responseStarted && !m_responseComplete && m_responseParser.inMessage() &&
+        m_responseParser.bodyUntilClose()) {
+        m_originReusable = false;
+        if (m_responseParser.finish() == HttpParser::Status::MessageComplete ||
+            m_responseComplete) {
+            m_responseComplete = true;
+            if (!m_requestComplete)
+                m_closeClientAfter = true; // the rest of the request body cannot be framed
+            complete();
+            return;
+        }
+    }
+    if (m_responseComplete) {
+        m_originReusable = false;
+        if (m_requestComplete)
+            complete();
+        return;
+    }
+    onOriginFailed();
+}
+
+void HttpForwarder::onOriginFailed()
+{
+    if (m_done)
+        return;
+    m_originReusable = false;
+    const bool nothingReceived = !m_responseStarted && m_event->firstByteUs < 0;
+    if (nothingReceived && m_reusedConnection && !m_retried && !m_request.hasBody) {
+        // A pooled connection the origin had closed meanwhile: one fresh try.
+        m_retried = true;
+        m_reusedConnection = false;
+        m_origin->deleteLater();
+        disconnect(m_origin, nullptr, this, nullptr);
+        m_origin = nullptr;
+        m_responseParser.reset();
+        m_pendingToOrigin.clear();
+        m_pendingToOrigin.append(m_request.head.serializeRequest(m_request.requestTarget));
+        dial();
+        return;
+    }
+    if (!m_responseStarted) {
+        fail(502, "http_response_incomplete",
+             QStringLiteral("%1:%2 closed the connection without answering")
+                 .arg(m_request.host)
+                 .arg(m_request.port));
+        return;
+    }
+    // Part of the response is already with the client: all we can do is close.
+    m_event->error = QStringLiteral("the origin connection broke in the middle of the response");
+    m_closeClientAfter = true;
+    m_client->close();
+    complete();
+}
+
+void HttpForwarder::onResponseTimeout()
+{
+    if (m_done || m_responseStarted)
+        return;
+    m_originReusable = false;
+    fail(504, "http_response_timeout",
+         QStringLiteral("%1:%2 did not answer within %3 s")
+             .arg(m_request.host)
+             .arg(m_request.port)
+             .arg(m_context->settings.limits.responseTimeoutMs / 1000));
+}
+
+void HttpForwarder::fail(int status, QByteArrayView proxyStatus, const QString& message)
+{
+    if (m_done)
+        return;
+    m_originReusable = false;
+    m_event->error = message;
+    if (!m_responseStarted) {
+        m_event->status = status;
+        m_client->write(LocalResponses::error(status, proxyStatus,
+                                              QStringLiteral("Switchyard %1.").arg(message), true));
+    } else {
+        m_client->close();
+    }
+    m_closeClientAfter = true;
+    complete();
+}
+
+void HttpForwarder::complete()
+{
+    if (m_done)
+        return;
+    m_done = true;
+    m_responseTimer.stop();
+    if (m_dialer) {
+        m_dialer->deleteLater();
+        m_dialer = nullptr;
+    }
+    if (m_origin) {
+        disconnect(m_origin, nullptr, this, nullptr);
+        if (m_originReusable && m_responseComplete && m_requestComplete &&
+            m_origin->pendingBytes() == 0) {
+            m_origin->setParent(nullptr);
+            m_context->pool->put(poolKey(), m_origin);
+        } else {
+            m_origin->deleteLater();
+        }
+        m_origin = nullptr;
+    }
+    disconnect(m_client, nullptr, this, nullptr);
+    Q_EMIT finished(m_request.clientKeepAlive && !m_closeClientAfter);
+}
+
+} // namespace Switchyard

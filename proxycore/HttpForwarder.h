@@ -1,0 +1,108 @@
+#pragma once
+
+#include "ByteQueue.h"
+#include "Dialer.h"
+#include "HttpParser.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+namespace Switchyard {
+
+struct EngineContext;
+struct LogEvent;
+class TcpStream;
+
+/// Carries one plain-HTTP request to its origin and the response back to the
+/// client: takes a pooled connection or dials one, sends the head and streams the
+/// request body, parses the response and streams it to the client re-framed for
+/// the client's HTTP version. Errors before any response byte reached the client
+/// become a readable error response.
+class HttpForwarder : public QObject, private HttpMessageHandler
+{
+    Q_OBJECT
+public:
+    struct Request
+    {
+        HttpHead head;            ///< already rewritten for the origin
+        QByteArray requestTarget; ///< origin-form path and query
+        QString host;
+        quint16 port = 0;
+        bool hasBody = false;
+        bool chunkedBody = false; ///< re-chunk the request body
+        bool headRequest = false;
+        bool upgrade = false; ///< a WebSocket upgrade request
+        bool clientHttp10 = false;
+        bool clientKeepAlive = true;
+    };
+
+    HttpForwarder(EngineContext* context, TcpStream* client, Request request, LogEvent* event,
+                  QObject* parent = nullptr);
+    ~HttpForwarder() override;
+
+    void start();
+    /// Request body bytes from the client, in order.
+    void sendBody(const char* data, qsizetype size);
+    /// The request message is complete.
+    void endBody();
+    /// Whether more request body may be handed over now (back-pressure).
+    bool canAcceptBody() const;
+    /// Whether anything of the response was written to the client yet.
+    bool responseStarted() const { return m_responseStarted; }
+
+Q_SIGNALS:
+    /// The origin took queued body bytes: the client may be read again.
+    void bodyDrained();
+    /// The response is written (or an error answered). keepAlive: the client
+    /// connection may carry another request.
+    void finished(bool keepAlive);
+    /// The origin answered 101: the caller turns both streams into a tunnel.
+    /// originData is what the origin sent after its head.
+    void upgraded(Switchyard::TcpStream* origin, const QByteArray& originData);
+
+private:
+    HeadAction onHead(HttpHead& head) override;
+    void onBody(const char* data, qsizetype size) override;
+    void onMessageComplete() override;
+
+    QString poolKey() const;
+    void dial();
+    void onDialSucceeded(TcpStream* stream, qint64 elapsedUs);
+    void onDialFailed(DialError error, const QString& message);
+    void attach(TcpStream* origin);
+    void writeToOrigin(QByteArrayView data);
+    void onOriginReadyRead();
+    void onOriginDrained();
+    void onOriginFailed();
+    void onOriginEnded();
+    void onClientDrained();
+    void onResponseTimeout();
+    void fail(int status, QByteArrayView proxyStatus, const QString& message);
+    void complete();
+    void writeBodyToClient(const char* data, qsizetype size);
+
+    EngineContext* m_context;
+    TcpStream* m_client;
+    TcpStream* m_origin = nullptr;
+    Dialer* m_dialer = nullptr;
+    Request m_request;
+    LogEvent* m_event;
+    HttpParser m_responseParser;
+    ByteQueue m_pendingToOrigin; // request bytes waiting for the connection
+    QTimer m_responseTimer;
+    QElapsedTimer m_clock;
+    bool m_reusedConnection = false;
+    bool m_retried = false;
+    bool m_requestComplete = false;
+    bool m_responseStarted = false;
+    bool m_responseComplete = false;
+    bool m_chunkToClient = false;
+    bool m_closeClientAfter = false;
+    bool m_upgradeAccepted = false;
+    bool m_done = false;
+    bool m_originReusable = true;
+    bool m_readingOrigin = false;
+};
+
+} // namespace Switchyard

@@ -1,0 +1,294 @@
+#include "HttpParser.h"
+
+#include <llhttp.h>
+
+namespace Switchyard {
+
+namespace {
+
+HttpParser* owner(llhttp_t* parser)
+{
+    return static_cast<HttpParser*>(parser->data);
+}
+
+bool isAllDigits(QByteArrayView value)
+{
+    if (value.isEmpty())
+        return false;
+    for (char c : value) {
+        if (c < '0' || c > '9')
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+// Static trampolines from llhttp's C callbacks into the parser object.
+struct HttpParserCallbacks
+{
+    static int messageBegin(llhttp_t* p)
+    {
+        HttpParser* self = owner(p);
+        self->m_head = HttpHead();
+        self->m_field.clear();
+        self->m_value.clear();
+        self->m_inHead = true;
+        self->m_inMessage = true;
+        self->m_headBytes = 0;
+        self->m_contentLength = -1;
+        return 0;
+    }
+    static int url(llhttp_t* p, const char* at, size_t length)
+    {
+        HttpParser* self = owner(p);
+        self->m_head.target.append(at, qsizetype(length));
+        if (self->m_head.target.size() > self->m_limits.maxUriBytes)
+            return self->fail(414, QStringLiteral("request target longer than %1 bytes")
+                                       .arg(self->m_limits.maxUriBytes));
+        return self->addHeadBytes(qsizetype(length));
+    }
+    static int status(llhttp_t* p, const char* at, size_t length)
+    {
+        HttpParser* self = owner(p);
+        self->m_head.reason.append(at, qsizetype(length));
+        return self->addHeadBytes(qsizetype(length));
+    }
+    static int headerField(llhttp_t* p, const char* at, size_t length)
+    {
+        HttpParser* self = owner(p);
+        self->m_field.append(at, qsizetype(length));
+        return self->addHeadBytes(qsizetype(length));
+    }
+    static int headerValue(llhttp_t* p, const char* at, size_t length)
+    {
+        HttpParser* self = owner(p);
+        self->m_value.append(at, qsizetype(length));
+        return self->addHeadBytes(qsizetype(length));
+    }
+    static int headerValueComplete(llhttp_t* p)
+    {
+        HttpParser* self = owner(p);
+        if (self->m_head.headers.size() >= self->m_limits.maxHeaderFields)
+            return self->fail(
+                431,
+                QStringLiteral("more than %1 header fields").arg(self->m_limits.maxHeaderFields));
+        self->m_head.headers.append({self->m_field, self->m_value.trimmed()});
+        self->m_field.clear();
+        self->m_value.clear();
+        return self->addHeadBytes(4);
+    }
+    static int headersComplete(llhttp_t* p) { return owner(p)->headComplete(); }
+    static int body(llhttp_t* p, const char* at, size_t length)
+    {
+        owner(p)->m_handler->onBody(at, qsizetype(length));
+        return 0;
+    }
+    static int messageComplete(llhttp_t* p)
+    {
+        HttpParser* self = owner(p);
+        self->m_inMessage = false;
+        self->m_handler->onMessageComplete();
+        // An upgrade makes llhttp stop with HPE_PAUSED_UPGRADE by itself.
+        return p->upgrade ? 0 : HPE_PAUSED;
+    }
+
+    static const llhttp_settings_t& settings()
+    {
+        static const llhttp_settings_t s = [] {
+            llhttp_settings_t init;
+            llhttp_settings_init(&init);
+            init.on_message_begin = &messageBegin;
+            init.on_url = &url;
+            init.on_status = &status;
+            init.on_header_field = &headerField;
+            init.on_header_value = &headerValue;
+            init.on_header_value_complete = &headerValueComplete;
+            init.on_headers_complete = &headersComplete;
+            init.on_body = &body;
+            init.on_message_complete = &messageComplete;
+            return init;
+        }();
+        return s;
+    }
+};
+
+HttpParser::HttpParser(Type type, HttpMessageHandler* handler, const Limits& limits)
+    : m_parser(std::make_unique<llhttp_t>()), m_type(type), m_handler(handler), m_limits(limits)
+{
+    reset();
+}
+
+HttpParser::~HttpParser() = default;
+
+void HttpParser::reset()
+{
+    llhttp_init(m_parser.get(), m_type == Type::Request ? HTTP_REQUEST : HTTP_RESPONSE,
+                &HttpParserCallbacks::settings());
+    m_parser->data = this;
+    m_inHead = false;
+    m_inMessage = false;
+    m_userError = false;
+}
+
+int HttpParser::fail(int status, const QString& reason)
+{
+    m_errorStatus = status;
+    m_error = reason;
+    m_userError = true;
+    return HPE_USER;
+}
+
+int HttpParser::addHeadBytes(qsizetype size)
+{
+    m_headBytes += size;
+    if (m_inHead && m_headBytes > m_limits.maxHeadBytes)
+        return fail(431,
+                    QStringLiteral("request head larger than %1 bytes").arg(m_limits.maxHeadBytes));
+    return 0;
+}
+
+bool HttpParser::validateFraming(const HttpHead& head)
+{
+    const int contentLengths = head.count("content-length");
+    if (contentLengths > 1) {
+        fail(400, QStringLiteral("more than one Content-Length"));
+        return false;
+    }
+    if (contentLengths == 1) {
+        const QByteArray value = head.value("content-length");
+        if (!isAllDigits(value) || value.size() > 18) {
+            fail(400, QStringLiteral("invalid Content-Length"));
+            return false;
+        }
+        m_contentLength = value.toLongLong();
+    }
+    if (head.contains("transfer-encoding")) {
+        if (contentLengths > 0) {
+            fail(400, QStringLiteral("both Content-Length and Transfer-Encoding"));
+            return false;
+        }
+        QByteArray joined;
+        for (const HeaderField& field : head.headers) {
+            if (equalsIgnoreCase(field.first, "transfer-encoding"))
+                joined += (joined.isEmpty() ? "" : ",") + field.second;
+        }
+        const QList<QByteArrayView> codings = splitTokens(joined);
+        for (qsizetype i = 0; i < codings.size(); ++i) {
+            const bool last = i == codings.size() - 1;
+            if (codings[i].isEmpty() || (equalsIgnoreCase(codings[i], "chunked") && !last)) {
+                fail(400, QStringLiteral("invalid Transfer-Encoding"));
+                return false;
+            }
+        }
+        if (!equalsIgnoreCase(codings.constLast(), "chunked")) {
+            fail(400, QStringLiteral("Transfer-Encoding does not end in chunked"));
+            return false;
+        }
+        if (codings.size() > 1) {
+            fail(501, QStringLiteral("unsupported transfer coding"));
+            return false;
+        }
+    }
+    if (m_type == Type::Request) {
+        const int hosts = head.count("host");
+        if (hosts > 1 || (hosts == 0 && head.versionMinor >= 1)) {
+            fail(400, hosts > 1 ? QStringLiteral("more than one Host header")
+                                : QStringLiteral("missing Host header"));
+            return false;
+        }
+    }
+    return true;
+}
+
+int HttpParser::headComplete()
+{
+    llhttp_t* p = m_parser.get();
+    m_inHead = false;
+    m_head.versionMajor = p->http_major;
+    m_head.versionMinor = p->http_minor;
+    if (m_type == Type::Request)
+        m_head.method = llhttp_method_name(llhttp_method_t(p->method));
+    else
+        m_head.status = p->status_code;
+    if (m_head.versionMajor != 1) {
+        return fail(m_type == Type::Request ? 505 : 502,
+                    QStringLiteral("unsupported HTTP version"));
+    }
+    if (!validateFraming(m_head))
+        return HPE_USER;
+    switch (m_handler->onHead(m_head)) {
+    case HttpMessageHandler::HeadAction::Continue:
+        return 0;
+    case HttpMessageHandler::HeadAction::Pause:
+        return HPE_PAUSED;
+    case HttpMessageHandler::HeadAction::SkipBody:
+        return 1;
+    case HttpMessageHandler::HeadAction::Tunnel:
+        return 2;
+    }
+    return 0;
+}
+
+HttpParser::Status HttpParser::feed(const char* data, qsizetype size, qsizetype* consumed)
+{
+    const llhttp_errno_t err = llhttp_execute(m_parser.get(), data, size_t(size));
+    if (err == HPE_OK) {
+        *consumed = size;
+        return Status::NeedMore;
+    }
+    const char* stop = llhttp_get_error_pos(m_parser.get());
+    *consumed = stop ? qsizetype(stop - data) : size;
+    switch (err) {
+    case HPE_PAUSED:
+        return m_inMessage ? Status::Paused : Status::MessageComplete;
+    case HPE_PAUSED_UPGRADE:
+        return Status::Upgrade;
+    default:
+        if (m_userError)
+            return Status::Error; // our own check failed; m_error says which
+        m_errorStatus = m_type == Type::Request ? 400 : 502;
+        m_error = QString::fromLatin1(llhttp_get_error_reason(m_parser.get()));
+        return Status::Error;
+    }
+}
+
+HttpParser::Status HttpParser::finish()
+{
+    const llhttp_errno_t err = llhttp_finish(m_parser.get());
+    if (err == HPE_OK || err == HPE_PAUSED)
+        return m_inMessage ? Status::Error : Status::MessageComplete;
+    m_errorStatus = m_type == Type::Request ? 400 : 502;
+    m_error = QString::fromLatin1(llhttp_get_error_reason(m_parser.get()));
+    return Status::Error;
+}
+
+void HttpParser::resume()
+{
+    if (llhttp_get_errno(m_parser.get()) == HPE_PAUSED_UPGRADE)
+        llhttp_resume_after_upgrade(m_parser.get());
+    else
+        llhttp_resume(m_parser.get());
+}
+
+bool HttpParser::shouldKeepAlive() const
+{
+    return llhttp_should_keep_alive(m_parser.get()) != 0;
+}
+
+bool HttpParser::bodyUntilClose() const
+{
+    return llhttp_message_needs_eof(m_parser.get()) != 0;
+}
+
+bool HttpParser::isUpgrade() const
+{
+    return m_parser->upgrade != 0;
+}
+
+bool HttpParser::isChunked() const
+{
+    return (m_parser->flags & F_CHUNKED) != 0;
+}
+
+} // namespace Switchyard

@@ -1,0 +1,577 @@
+#include "HttpProxySession.h"
+
+#include "EngineContext.h"
+#include "EventLogger.h"
+#include "HeaderRewriter.h"
+#include "HttpForwarder.h"
+#include "LocalResponses.h"
+#include "ScratchBuffer.h"
+#include "TcpStream.h"
+#include "Tunnel.h"
+
+#include <QDateTime>
+
+namespace Switchyard {
+
+namespace {
+
+constexpr int kReadsPerTurn = 16;
+constexpr int kLingerMs = 2000;
+
+HttpParser::Limits requestLimits(const EngineContext* context)
+{
+    const ProxyLimits& limits = context->settings.limits;
+    return {limits.maxHeadBytes, limits.maxUriBytes, limits.maxHeaderFields};
+}
+
+QString describe(int status, const QString& reason)
+{
+    switch (status) {
+    case 408:
+        return QStringLiteral("Request timeout: %1").arg(reason);
+    case 414:
+        return QStringLiteral("URI too long: %1").arg(reason);
+    case 431:
+        return QStringLiteral("Request header fields too large: %1").arg(reason);
+    case 501:
+        return QStringLiteral("Not implemented: %1").arg(reason);
+    case 505:
+        return QStringLiteral("HTTP version not supported: %1").arg(reason);
+    default:
+        return QStringLiteral("Bad request: %1").arg(reason);
+    }
+}
+
+} // namespace
+
+HttpProxySession::HttpProxySession(EngineContext* context, TcpStream* client, QObject* parent)
+    : QObject(parent), m_context(context), m_client(client),
+      m_parser(HttpParser::Type::Request, this, requestLimits(context))
+{
+    client->setParent(this);
+    m_timer.setSingleShot(true);
+}
+
+HttpProxySession::~HttpProxySession()
+{
+    if (m_eventOpen)
+        finishEvent();
+}
+
+void HttpProxySession::start()
+{
+    m_clientAddress = m_client->peerString();
+    connect(m_client, &TcpStream::readyRead, this, &HttpProxySession::onClientReadyRead);
+    connect(m_client, &TcpStream::drained, this, &HttpProxySession::onClientDrained);
+    connect(m_client, &TcpStream::failed, this, &HttpProxySession::onClientFailed);
+    connect(&m_timer, &QTimer::timeout, this, &HttpProxySession::onTimer);
+    // A new connection gets the head deadline to send anything at all.
+    m_timer.start(m_context->settings.limits.headTimeoutMs);
+    m_client->setReadEnabled(true);
+    onClientReadyRead();
+}
+
+bool HttpProxySession::wantsInput() const
+{
+    switch (m_state) {
+    case State::Idle:
+    case State::ReadingHead:
+        return true;
+    case State::StreamingBody:
+        return m_discardBody || !m_forwarder || m_forwarder->canAcceptBody();
+    case State::Closing:
+        return m_lingering;
+    default:
+        return false;
+    }
+}
+
+void HttpProxySession::updateReading()
+{
+    if (!m_closed && m_state != State::Tunnel)
+        m_client->setReadEnabled(wantsInput());
+}
+
+void HttpProxySession::onClientReadyRead()
+{
+    if (m_processing || m_closed || m_state == State::Tunnel)
+        return;
+    char* buffer = ScratchBuffer::data();
+    for (int turn = 0; turn < kReadsPerTurn; ++turn) {
+        if (!m_leftover.isEmpty() || !wantsInput()) {
+            updateReading();
+            return;
+        }
+        const qint64 n = m_client->read(buffer, ScratchBuffer::size);
+        if (n == 0)
+            return;
+        if (n < 0) {
+            if (m_client->errorCode() == 0)
+                onClientEnded();
+            return; // an error: failed() follows
+        }
+        if (m_state == State::Closing) {
+            continue; // lingering after an error: discard
+        }
+        process(buffer, n);
+        if (m_closed || m_state == State::Tunnel)
+            return;
+    }
+}
+
+void HttpProxySession::onClientEnded()
+{
+    // A client may close its sending side and still wait for the response.
+    if (m_state == State::AwaitingResponse || m_state == State::Dispatching) {
+        m_keepAlive = false;
+        return;
+    }
+    closeNow();
+}
+
+void HttpProxySession::onClientDrained()
+{
+    if (m_state == State::Closing && !m_lingering)
+        linger();
+}
+
+void HttpProxySession::onClientFailed()
+{
+    if (m_eventOpen && m_event.error.isEmpty())
+        m_event.error = QStringLiteral("client connection broke: %1").arg(m_client->errorString());
+    closeNow();
+}
+
+void HttpProxySession::onTimer()
+{
+    switch (m_state) {
+    case State::Idle:
+        closeNow(); // idle keep-alive connection, or a client that never spoke
+        return;
+    case State::ReadingHead:
+        rejectRequest(408, "http_request_error",
+                      QStringLiteral("the request head did not arrive within %1 s")
+                          .arg(double(m_context->settings.limits.headTimeoutMs) / 1000.0));
+        return;
+    case State::Closing:
+        closeNow();
+        return;
+    default:
+        return;
+    }
+}
+
+void HttpProxySession::process(const char* data, qsizetype size)
+{
+    m_processing = true;
+    qsizetype offset = 0;
+    while (!m_closed) {
+        if (m_state == State::Idle) {
+            if (offset >= size)
+                break;
+            m_state = State::ReadingHead;
+            m_timer.start(m_context->settings.limits.headTimeoutMs);
+        }
+        if (m_state != State::ReadingHead && m_state != State::StreamingBody &&
+            m_state != State::Dispatching)
+            break;
+        if (m_state == State::StreamingBody && !wantsInput())
+            break;
+        qsizetype consumed = 0;
+        const HttpParser::Status status = m_parser.feed(data + offset, size - offset, &consumed);
+        offset += consumed;
+        if (status == HttpParser::Status::NeedMore) {
+            if (offset >= size)
+                break;
+            continue;
+        }
+        if (status == HttpParser::Status::Error) {
+            rejectRequest(m_parser.errorStatus(), "http_request_error", m_parser.error());
+            break;
+        }
+        if (status == HttpParser::Status::Paused) {
+            handleHead();
+            m_parser.resume();
+            continue;
+        }
+        // MessageComplete or Upgrade: the request is all read.
+        requestComplete();
+        break;
+    }
+    if (!m_closed && offset < size && m_state != State::Closing)
+        m_leftover = QByteArray(data + offset, size - offset);
+    m_processing = false;
+    updateReading();
+}
+
+void HttpProxySession::processLeftover()
+{
+    if (m_processing)
+        return;
+    if (m_leftover.isEmpty() || m_closed) {
+        updateReading();
+        return;
+    }
+    const QByteArray pending = std::exchange(m_leftover, QByteArray());
+    process(pending.constData(), pending.size());
+    if (m_leftover.isEmpty() && !m_closed)
+        onClientReadyRead();
+}
+
+HttpMessageHandler::HeadAction HttpProxySession::onHead(HttpHead& head)
+{
+    m_head = std::move(head);
+    return HeadAction::Pause;
+}
+
+void HttpProxySession::onBody(const char* data, qsizetype size)
+{
+    if (!m_discardBody && m_forwarder)
+        m_forwarder->sendBody(data, size);
+}
+
+void HttpProxySession::onMessageComplete()
+{
+    // Handled in process() once llhttp has returned.
+}
+
+void HttpProxySession::beginEvent(LogProtocol protocol)
+{
+    m_event = LogEvent();
+    m_event.id = m_context->logger->nextId();
+    m_event.startedAtMs = QDateTime::currentMSecsSinceEpoch();
+    m_event.clientAddress = m_clientAddress;
+    m_event.protocol = protocol;
+    m_event.method = m_head.method;
+    m_event.httpVersion = m_head.versionString();
+    m_event.route = QStringLiteral("direct");
+    m_eventClock.start();
+    m_eventOpen = true;
+}
+
+void HttpProxySession::finishEvent()
+{
+    if (!m_eventOpen)
+        return;
+    m_eventOpen = false;
+    m_event.durationUs = m_eventClock.nsecsElapsed() / 1000;
+    ++m_context->totalRequests;
+    m_context->logger->finished(std::move(m_event));
+}
+
+void HttpProxySession::handleHead()
+{
+    m_timer.stop();
+    m_discardBody = false;
+    m_localResponse.clear();
+    m_keepAlive = m_parser.shouldKeepAlive();
+    m_target = HttpTarget();
+    const bool isConnect = m_head.method == "CONNECT";
+    beginEvent(isConnect ? LogProtocol::Connect : LogProtocol::Http);
+    m_event.target = QString::fromLatin1(m_head.target);
+    if (const QString error = parseRequestTarget(m_head.method, m_head.target, &m_target);
+        !error.isEmpty()) {
+        rejectRequest(400, "http_request_error", error);
+        return;
+    }
+    m_event.host = m_target.host;
+    m_event.port = m_target.port;
+    if (m_target.form == HttpTarget::Form::Absolute)
+        m_event.target = m_target.displayUrl();
+    else if (m_target.form == HttpTarget::Form::Authority)
+        m_event.target = QString::fromLatin1(m_target.authority());
+
+    const bool toSelf = m_target.form == HttpTarget::Form::Origin ||
+                        m_target.form == HttpTarget::Form::Asterisk ||
+                        m_context->isSelf(m_target.host, m_target.port);
+    if (toSelf && !isConnect) {
+        m_event.protocol = LogProtocol::Local;
+        m_event.route = QStringLiteral("local");
+        m_event.host = m_context->boundAddress.toString();
+        m_event.port = m_context->boundPort;
+        const bool headOnly = m_head.method == "HEAD";
+        if (m_head.method == "GET" || headOnly) {
+            m_localResponse =
+                LocalResponses::statusPage(QStringLiteral("%1:%2")
+                                               .arg(m_context->boundAddress.toString())
+                                               .arg(m_context->boundPort),
+                                           headOnly, !m_keepAlive);
+            m_event.status = 200;
+        } else {
+            m_localResponse = LocalResponses::error(
+                405, "http_request_denied",
+                QStringLiteral("Switchyard's own pages only answer GET and HEAD."), !m_keepAlive);
+            m_event.status = 405;
+        }
+        m_discardBody = true;
+        m_state = State::StreamingBody;
+        return;
+    }
+    if (isConnect) {
+        if (toSelf) {
+            rejectRequest(400, "proxy_loop_detected",
+                          QStringLiteral("CONNECT to the proxy's own address would loop"));
+            return;
+        }
+        startConnect();
+        return;
+    }
+    startForward();
+}
+
+void HttpProxySession::requestComplete()
+{
+    if (!m_localResponse.isEmpty()) {
+        const bool close = !m_keepAlive;
+        m_client->write(m_localResponse);
+        m_localResponse.clear();
+        finishEvent();
+        if (close) {
+            closeAfterWrites();
+        } else {
+            m_state = State::Dispatching;
+            QMetaObject::invokeMethod(this, &HttpProxySession::nextRequest, Qt::QueuedConnection);
+        }
+        return;
+    }
+    if (m_forwarder) {
+        m_state = State::AwaitingResponse;
+        m_forwarder->endBody(); // may finish the exchange at once
+        return;
+    }
+    // CONNECT: the tunnel starts when the dial completes.
+}
+
+void HttpProxySession::rejectRequest(int status, QByteArrayView proxyStatus, const QString& reason)
+{
+    if (!m_eventOpen)
+        beginEvent(LogProtocol::Http);
+    m_event.status = status;
+    m_event.error = reason;
+    m_client->write(LocalResponses::error(status, proxyStatus, describe(status, reason), true));
+    finishEvent();
+    closeAfterWrites();
+}
+
+void HttpProxySession::startConnect()
+{
+    m_state = State::Dispatching;
+    m_dialer = new Dialer(m_context->resolver, m_target.host, m_target.port,
+                          m_context->settings.limits.connectTimeoutMs, this);
+    connect(m_dialer, &Dialer::succeeded, this, &HttpProxySession::onConnectDialed);
+    connect(m_dialer, &Dialer::failed, this, &HttpProxySession::onConnectFailed);
+    m_context->logger->started(m_event);
+    m_dialer->start();
+}
+
+void HttpProxySession::onConnectDialed(TcpStream* stream, qint64 elapsedUs)
+{
+    m_dialer->deleteLater();
+    m_dialer = nullptr;
+    m_event.connectUs = elapsedUs;
+    m_event.status = 200;
+    startTunnel(stream, QByteArrayLiteral("HTTP/1.1 200 Connection established\r\n\r\n"));
+}
+
+void HttpProxySession::onConnectFailed(DialError error, const QString& message)
+{
+    m_dialer->deleteLater();
+    m_dialer = nullptr;
+    int status = 502;
+    QByteArrayView type = "proxy_internal_error";
+    switch (error) {
+    case DialError::HostNotFound:
+        type = "dns_error";
+        break;
+    case DialError::Refused:
+        type = "connection_refused";
+        break;
+    case DialError::TimedOut:
+        status = 504, type = "connection_timeout";
+        break;
+    case DialError::Unreachable:
+        type = "destination_unavailable";
+        break;
+    case DialError::Other:
+        break;
+    }
+    m_event.status = status;
+    m_event.error = message;
+    m_client->write(
+        LocalResponses::error(status, type, QStringLiteral("Switchyard %1.").arg(message), true));
+    finishEvent();
+    closeAfterWrites();
+}
+
+void HttpProxySession::startForward()
+{
+    HttpForwarder::Request request;
+    request.head = m_head;
+    m_upgradeRequest = m_parser.isUpgrade() && m_head.hasToken("upgrade", "websocket");
+    if (m_upgradeRequest)
+        m_event.protocol = LogProtocol::WebSocket;
+    HeaderRewriter::stripHopByHop(request.head,
+                                  {m_context->settings.addViaHeader, m_upgradeRequest});
+    QByteArray hostValue =
+        m_target.hostIsIpv6 ? '[' + m_target.host.toLatin1() + ']' : m_target.host.toLatin1();
+    if (m_target.port != 80)
+        hostValue += ':' + QByteArray::number(m_target.port);
+    // The URI wins over a disagreeing Host header (RFC 9112 §3.2.2).
+    for (HeaderField& field : request.head.headers) {
+        if (equalsIgnoreCase(field.first, "host")) {
+            field.second = hostValue;
+            break;
+        }
+    }
+    if (!request.head.contains("host"))
+        request.head.headers.prepend({QByteArrayLiteral("Host"), hostValue});
+    request.chunkedBody = m_parser.isChunked();
+    if (request.chunkedBody)
+        request.head.headers.append(
+            {QByteArrayLiteral("Transfer-Encoding"), QByteArrayLiteral("chunked")});
+    request.hasBody = request.chunkedBody || m_parser.contentLength() > 0;
+    request.requestTarget = m_target.pathAndQuery;
+    request.host = m_target.host;
+    request.port = m_target.port;
+    request.headRequest = m_head.method == "HEAD";
+    request.upgrade = m_upgradeRequest;
+    request.clientHttp10 = m_head.versionMinor == 0;
+    request.clientKeepAlive = m_keepAlive;
+    if (m_context->settings.capture.enabled)
+        m_event.requestHeaders = request.head.headers;
+
+    m_state = State::StreamingBody;
+    m_forwarder = new HttpForwarder(m_context, m_client, std::move(request), &m_event, this);
+    connect(m_forwarder, &HttpForwarder::bodyDrained, this, [this] {
+        if (m_state == State::StreamingBody)
+            processLeftover();
+    });
+    connect(m_forwarder, &HttpForwarder::finished, this, &HttpProxySession::onForwardFinished);
+    connect(m_forwarder, &HttpForwarder::upgraded, this, &HttpProxySession::onUpgraded);
+    m_context->logger->started(m_event);
+    m_forwarder->start();
+}
+
+void HttpProxySession::onForwardFinished(bool keepAlive)
+{
+    HttpForwarder* forwarder = std::exchange(m_forwarder, nullptr);
+    disconnect(forwarder, nullptr, this, nullptr);
+    forwarder->deleteLater();
+    finishEvent();
+    if (m_state != State::AwaitingResponse) {
+        // Answered before the request body was all read: its end is unknown.
+        closeAfterWrites();
+        return;
+    }
+    if (!keepAlive || !m_keepAlive) {
+        closeAfterWrites();
+        return;
+    }
+    // Not from inside the forwarder's call stack: the next request may reuse
+    // the origin connection it has just pooled.
+    m_state = State::Dispatching;
+    QMetaObject::invokeMethod(this, &HttpProxySession::nextRequest, Qt::QueuedConnection);
+}
+
+void HttpProxySession::onUpgraded(TcpStream* origin, const QByteArray& originData)
+{
+    HttpForwarder* forwarder = std::exchange(m_forwarder, nullptr);
+    disconnect(forwarder, nullptr, this, nullptr);
+    forwarder->deleteLater();
+    startTunnel(origin, originData);
+}
+
+void HttpProxySession::startTunnel(TcpStream* upstream, const QByteArray& toClient)
+{
+    m_timer.stop();
+    m_state = State::Tunnel;
+    disconnect(m_client, nullptr, this, nullptr);
+    m_tunnel = new Tunnel(m_client, upstream, m_context->settings.limits.bufferBytes, this);
+    const quint64 upBefore = m_event.bytesUp;
+    const quint64 downBefore = m_event.bytesDown;
+    connect(m_tunnel, &Tunnel::finished, this, [this, upBefore, downBefore](const QString& error) {
+        m_event.bytesUp = upBefore + m_tunnel->bytesUp();
+        m_event.bytesDown = downBefore + m_tunnel->bytesDown();
+        m_context->totalBytesUp += m_tunnel->bytesUp();
+        m_context->totalBytesDown += m_tunnel->bytesDown();
+        if (!error.isEmpty() && m_event.error.isEmpty())
+            m_event.error = error;
+        finishEvent();
+        m_closed = true;
+        Q_EMIT closed();
+    });
+    m_client->write(toClient);
+    if (!m_leftover.isEmpty()) {
+        upstream->write(m_leftover);
+        m_event.bytesUp += quint64(m_leftover.size());
+        m_leftover.clear();
+    }
+    m_tunnel->start();
+}
+
+void HttpProxySession::nextRequest()
+{
+    if (m_closed)
+        return;
+    m_state = State::Idle;
+    m_parser.resume();
+    m_upgradeRequest = false;
+    m_discardBody = false;
+    m_timer.start(m_context->settings.limits.idleTimeoutMs);
+    processLeftover();
+}
+
+void HttpProxySession::closeAfterWrites()
+{
+    m_state = State::Closing;
+    m_leftover.clear();
+    if (m_forwarder) {
+        m_forwarder->deleteLater();
+        disconnect(m_forwarder, nullptr, this, nullptr);
+        m_forwarder = nullptr;
+    }
+    if (m_client->pendingBytes() == 0) {
+        linger();
+    } else {
+        // Give a slow reader the idle timeout to take the rest of the response.
+        m_timer.start(m_context->settings.limits.idleTimeoutMs);
+        m_client->setReadEnabled(false);
+    }
+}
+
+void HttpProxySession::linger()
+{
+    // Half-close and read what the client still sends, so that the kernel does
+    // not answer unread bytes with a reset that destroys the response.
+    m_lingering = true;
+    m_timer.start(kLingerMs);
+    m_client->shutdownWrite();
+    m_client->setReadEnabled(true);
+}
+
+void HttpProxySession::closeNow()
+{
+    if (m_closed)
+        return;
+    m_closed = true;
+    m_timer.stop();
+    if (m_forwarder) {
+        disconnect(m_forwarder, nullptr, this, nullptr);
+        m_forwarder->deleteLater();
+        m_forwarder = nullptr;
+    }
+    if (m_dialer) {
+        disconnect(m_dialer, nullptr, this, nullptr);
+        m_dialer->deleteLater();
+        m_dialer = nullptr;
+    }
+    m_client->close();
+    if (m_eventOpen) {
+        if (m_event.error.isEmpty())
+            m_event.error = QStringLiteral("client closed the connection");
+        finishEvent();
+    }
+    Q_EMIT closed();
+}
+
+} // namespace Switchyard

@@ -1,0 +1,106 @@
+#pragma once
+
+#include "Dialer.h"
+#include "HttpParser.h"
+#include "HttpTarget.h"
+#include "LogEvent.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+namespace Switchyard {
+
+struct EngineContext;
+class HttpForwarder;
+class TcpStream;
+class Tunnel;
+
+/// One client connection speaking HTTP to the proxy: reads requests (keep-alive
+/// and pipelined, one at a time), answers those meant for the proxy itself, opens
+/// CONNECT tunnels, and hands plain requests to an HttpForwarder. Enforces the
+/// head size, head deadline and idle limits, and logs every exchange.
+class HttpProxySession : public QObject, private HttpMessageHandler
+{
+    Q_OBJECT
+public:
+    /// Takes ownership of client.
+    HttpProxySession(EngineContext* context, TcpStream* client, QObject* parent = nullptr);
+    ~HttpProxySession() override;
+
+    void start();
+
+Q_SIGNALS:
+    /// The connection is over; the owner deletes the session later.
+    void closed();
+
+private:
+    enum class State {
+        Idle,
+        ReadingHead,
+        Dispatching,
+        StreamingBody,
+        AwaitingResponse,
+        Tunnel,
+        Closing
+    };
+
+    HeadAction onHead(HttpHead& head) override;
+    void onBody(const char* data, qsizetype size) override;
+    void onMessageComplete() override;
+
+    bool wantsInput() const;
+    void onClientReadyRead();
+    void onClientEnded();
+    void onClientDrained();
+    void onClientFailed();
+    void onTimer();
+    void requestComplete();
+    void linger();
+    void process(const char* data, qsizetype size);
+    void processLeftover();
+    void handleHead();
+    void beginEvent(LogProtocol protocol);
+    void respondLocally(const QByteArray& response, int status, bool close,
+                        const QString& error = {});
+    void rejectRequest(int status, QByteArrayView proxyStatus, const QString& reason);
+    void startConnect();
+    void onConnectDialed(TcpStream* stream, qint64 elapsedUs);
+    void onConnectFailed(DialError error, const QString& message);
+    void startForward();
+    void onForwardFinished(bool keepAlive);
+    void onUpgraded(TcpStream* origin, const QByteArray& originData);
+    void startTunnel(TcpStream* upstream, const QByteArray& toClient);
+    void onTunnelFinished(const QString& error);
+    void finishEvent();
+    void nextRequest();
+    void closeAfterWrites();
+    void closeNow();
+    void updateReading();
+
+    EngineContext* m_context;
+    TcpStream* m_client;
+    HttpParser m_parser;
+    State m_state = State::Idle;
+    HttpHead m_head;
+    HttpTarget m_target;
+    LogEvent m_event;
+    bool m_eventOpen = false;
+    QElapsedTimer m_eventClock;
+    QByteArray m_leftover; ///< unparsed client bytes held while an exchange runs
+    bool m_discardBody = false;
+    QByteArray m_localResponse; ///< sent once a local request's body has been read
+    bool m_messageComplete = false;
+    bool m_upgradeRequest = false;
+    bool m_keepAlive = true;
+    HttpForwarder* m_forwarder = nullptr;
+    Dialer* m_dialer = nullptr;
+    Tunnel* m_tunnel = nullptr;
+    QTimer m_timer; ///< head deadline or idle timeout, depending on the state
+    QString m_clientAddress;
+    bool m_processing = false;
+    bool m_lingering = false;
+    bool m_closed = false;
+};
+
+} // namespace Switchyard

@@ -1,0 +1,100 @@
+#include "OriginPool.h"
+
+#include "TcpStream.h"
+
+namespace Switchyard {
+
+OriginPool::OriginPool(QObject* parent) : QObject(parent), m_sweep(this)
+{
+    m_clock.start();
+    m_sweep.setInterval(1000);
+    connect(&m_sweep, &QTimer::timeout, this, &OriginPool::expire);
+}
+
+OriginPool::~OriginPool()
+{
+    clear();
+}
+
+void OriginPool::setLimits(int maxIdle, int idleTimeoutMs)
+{
+    m_maxIdle = maxIdle;
+    m_idleTimeoutMs = idleTimeoutMs;
+    while (m_entries.size() > m_maxIdle)
+        delete m_entries.takeFirst().stream;
+}
+
+TcpStream* OriginPool::take(const QString& key)
+{
+    // Newest first: the most recently used connection is the least likely to have
+    // been closed by the origin's own idle timer.
+    for (qsizetype i = m_entries.size() - 1; i >= 0; --i) {
+        if (m_entries.at(i).key != key)
+            continue;
+        TcpStream* stream = m_entries.takeAt(i).stream;
+        detach(stream);
+        if (m_entries.isEmpty())
+            m_sweep.stop();
+        return stream;
+    }
+    return nullptr;
+}
+
+void OriginPool::put(const QString& key, TcpStream* stream)
+{
+    if (m_maxIdle <= 0 || !stream->isConnected() || stream->atEnd() || stream->errorCode() != 0) {
+        delete stream;
+        return;
+    }
+    if (m_entries.size() >= m_maxIdle)
+        delete m_entries.takeFirst().stream;
+    stream->setParent(this);
+    disconnect(stream, nullptr, nullptr, nullptr);
+    connect(stream, &TcpStream::readyRead, this, [this, stream] { onIdleActivity(stream); });
+    connect(stream, &TcpStream::failed, this, [this, stream] { onIdleActivity(stream); });
+    stream->setReadEnabled(true);
+    m_entries.append({key, stream, m_clock.elapsed()});
+    if (!m_sweep.isActive())
+        m_sweep.start();
+}
+
+void OriginPool::detach(TcpStream* stream)
+{
+    disconnect(stream, nullptr, this, nullptr);
+    stream->setParent(nullptr);
+    stream->setReadEnabled(false);
+}
+
+void OriginPool::onIdleActivity(TcpStream* stream)
+{
+    // An idle origin has nothing to say: bytes mean a close or a protocol error.
+    for (qsizetype i = 0; i < m_entries.size(); ++i) {
+        if (m_entries.at(i).stream == stream) {
+            m_entries.removeAt(i);
+            stream->close();
+            stream->deleteLater();
+            break;
+        }
+    }
+    if (m_entries.isEmpty())
+        m_sweep.stop();
+}
+
+void OriginPool::expire()
+{
+    const qint64 now = m_clock.elapsed();
+    while (!m_entries.isEmpty() && now - m_entries.constFirst().idleSinceMs >= m_idleTimeoutMs)
+        delete m_entries.takeFirst().stream;
+    if (m_entries.isEmpty())
+        m_sweep.stop();
+}
+
+void OriginPool::clear()
+{
+    for (const Entry& entry : std::as_const(m_entries))
+        delete entry.stream;
+    m_entries.clear();
+    m_sweep.stop();
+}
+
+} // namespace Switchyard

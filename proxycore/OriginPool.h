@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QTimer>
+
+namespace Switchyard {
+
+class TcpStream;
+
+/// Idle keep-alive connections to origins (and, later, upstream proxies), keyed by
+/// route and destination. A pooled connection that the peer closes or writes to
+/// while idle is dropped at once; the rest expire after the idle timeout.
+class OriginPool : public QObject
+{
+    Q_OBJECT
+public:
+    explicit OriginPool(QObject* parent = nullptr);
+    ~OriginPool() override;
+
+    void setLimits(int maxIdle, int idleTimeoutMs);
+    /// An idle connection for key, or nullptr. The caller owns it.
+    TcpStream* take(const QString& key);
+    /// Keeps stream for reuse (takes ownership); closes it if the pool is full.
+    void put(const QString& key, TcpStream* stream);
+    int idleCount() const { return int(m_entries.size()); }
+    void clear();
+
+private:
+    struct Entry
+    {
+        QString key;
+        TcpStream* stream = nullptr;
+        qint64 idleSinceMs = 0;
+    };
+    void onIdleActivity(TcpStream* stream);
+    void expire();
+    void detach(TcpStream* stream);
+
+    QList<Entry> m_entries; // oldest first
+    QElapsedTimer m_clock;
+    QTimer m_sweep;
+    int m_maxIdle = 256;
+    int m_idleTimeoutMs = 30'000;
+};
+
+} // namespace Switchyard

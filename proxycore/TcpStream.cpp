@@ -1,0 +1,335 @@
+#include "TcpStream.h"
+
+#include <QSocketNotifier>
+#include <algorithm>
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+namespace Switchyard {
+
+namespace {
+
+void setNoDelay(int fd)
+{
+    // Without TCP_NODELAY a head and a body written separately wait for the
+    // peer's delayed ACK (about 40 ms on Linux).
+    const int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+constexpr qsizetype kCorkLimit = 16 * 1024;
+
+bool isTransient(int error)
+{
+    return error == EAGAIN || error == EWOULDBLOCK || error == EINTR;
+}
+
+} // namespace
+
+TcpStream::TcpStream(int fd, QObject* parent) : TcpStream(fd, State::Connected, parent)
+{
+    // Accepted descriptors arrive blocking; every call here must return at once.
+    const int flags = ::fcntl(fd, F_GETFL);
+    ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    setNoDelay(fd);
+}
+
+TcpStream::TcpStream(int fd, State state, QObject* parent)
+    : QObject(parent), m_fd(fd), m_state(state)
+{
+    m_readNotifier = new QSocketNotifier(qintptr(fd), QSocketNotifier::Read, this);
+    m_readNotifier->setEnabled(state == State::Connected);
+    connect(m_readNotifier, &QSocketNotifier::activated, this, &TcpStream::onReadable);
+    m_writeNotifier = new QSocketNotifier(qintptr(fd), QSocketNotifier::Write, this);
+    m_writeNotifier->setEnabled(state == State::Connecting);
+    connect(m_writeNotifier, &QSocketNotifier::activated, this, &TcpStream::onWritable);
+}
+
+TcpStream::~TcpStream()
+{
+    close();
+}
+
+TcpStream* TcpStream::connectTo(const QHostAddress& address, quint16 port, QObject* parent,
+                                int* error)
+{
+    sockaddr_storage storage{};
+    socklen_t length = 0;
+    int family = AF_INET;
+    if (address.protocol() == QAbstractSocket::IPv6Protocol) {
+        auto* sin6 = reinterpret_cast<sockaddr_in6*>(&storage);
+        sin6->sin6_family = AF_INET6;
+        sin6->sin6_port = htons(port);
+        const Q_IPV6ADDR raw = address.toIPv6Address();
+        std::memcpy(&sin6->sin6_addr, &raw, sizeof raw);
+        sin6->sin6_scope_id = address.scopeId().toUInt();
+        length = sizeof(sockaddr_in6);
+        family = AF_INET6;
+    } else {
+        auto* sin = reinterpret_cast<sockaddr_in*>(&storage);
+        sin->sin_family = AF_INET;
+        sin->sin_port = htons(port);
+        sin->sin_addr.s_addr = htonl(address.toIPv4Address());
+        length = sizeof(sockaddr_in);
+    }
+    const int fd = ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        *error = errno;
+        return nullptr;
+    }
+    setNoDelay(fd);
+    const int rc = ::connect(fd, reinterpret_cast<sockaddr*>(&storage), length);
+    if (rc == 0)
+        return new TcpStream(fd, State::Connected, parent);
+    if (errno != EINPROGRESS) {
+        *error = errno;
+        ::close(fd);
+        return nullptr;
+    }
+    return new TcpStream(fd, State::Connecting, parent);
+}
+
+qint64 TcpStream::read(char* data, qint64 maxSize)
+{
+    if (m_state != State::Connected || m_readEof)
+        return -1;
+    for (;;) {
+        const ssize_t n = ::recv(m_fd, data, size_t(maxSize), 0);
+        if (n > 0)
+            return n;
+        if (n == 0) {
+            m_readEof = true;
+            m_readNotifier->setEnabled(false);
+            return -1;
+        }
+        if (errno == EINTR)
+            continue;
+        if (isTransient(errno))
+            return 0;
+        m_readEof = true;
+        setFailed(errno);
+        return -1;
+    }
+}
+
+bool TcpStream::write(QByteArrayView data)
+{
+    if (m_state == State::Closed || m_error != 0 || m_shutdownRequested)
+        return false;
+    if (data.isEmpty())
+        return true;
+    if (m_corked && data.size() < kCorkLimit) {
+        m_out.append(data.data(), data.size());
+        return true;
+    }
+    if (m_state == State::Connected && !m_kernelFull) {
+        const qsizetype sent = sendQueued(data);
+        if (m_error != 0)
+            return false;
+        data = data.sliced(sent);
+        if (data.isEmpty() && m_out.isEmpty())
+            return true;
+    }
+    m_out.append(data.data(), data.size());
+    updateWriteNotifier();
+    return true;
+}
+
+qsizetype TcpStream::sendQueued(QByteArrayView extra)
+{
+    constexpr int kMaxVectors = 16;
+    qsizetype extraSent = 0;
+    for (;;) {
+        iovec vectors[kMaxVectors];
+        int count = m_out.gather(vectors, kMaxVectors - 1);
+        const bool allQueued = count < kMaxVectors - 1 || m_out.size() == 0;
+        const bool withExtra = allQueued && extraSent < extra.size();
+        if (withExtra) {
+            vectors[count].iov_base = const_cast<char*>(extra.data() + extraSent);
+            vectors[count].iov_len = size_t(extra.size() - extraSent);
+            ++count;
+        }
+        if (count == 0)
+            return extraSent;
+        msghdr message{};
+        message.msg_iov = vectors;
+        message.msg_iovlen = size_t(count);
+        const ssize_t n = ::sendmsg(m_fd, &message, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (isTransient(errno))
+                m_kernelFull = true;
+            else
+                setFailed(errno);
+            return extraSent;
+        }
+        qsizetype left = n;
+        const qsizetype fromQueue = std::min<qsizetype>(left, m_out.size());
+        m_out.consume(fromQueue);
+        left -= fromQueue;
+        extraSent += left;
+        size_t wanted = 0;
+        for (int i = 0; i < count; ++i)
+            wanted += vectors[i].iov_len;
+        if (size_t(n) < wanted) {
+            m_kernelFull = true;
+            return extraSent;
+        }
+        if (m_out.isEmpty() && extraSent == extra.size())
+            return extraSent;
+    }
+}
+
+void TcpStream::uncork()
+{
+    m_corked = false;
+    if (m_state == State::Connected && !m_kernelFull && !m_out.isEmpty() && m_error == 0)
+        sendQueued({});
+    updateWriteNotifier();
+}
+
+bool TcpStream::flush()
+{
+    m_kernelFull = false;
+    sendQueued({});
+    return m_out.isEmpty();
+}
+
+void TcpStream::updateWriteNotifier()
+{
+    m_writeNotifier->setEnabled(m_state == State::Connecting ||
+                                (m_state == State::Connected && !m_out.isEmpty()));
+}
+
+void TcpStream::onReadable()
+{
+    // Level-triggered: the owner reads until read() returns 0, or turns reading
+    // off with setReadEnabled(false), or this fires again on the next turn.
+    Q_EMIT readyRead();
+}
+
+void TcpStream::onWritable()
+{
+    if (m_state == State::Connecting) {
+        int error = 0;
+        socklen_t length = sizeof error;
+        ::getsockopt(m_fd, SOL_SOCKET, SO_ERROR, &error, &length);
+        if (error != 0) {
+            m_writeNotifier->setEnabled(false);
+            setFailed(error);
+            return;
+        }
+        m_state = State::Connected;
+        updateWriteNotifier();
+        m_readNotifier->setEnabled(m_readWanted);
+        Q_EMIT connected();
+        return;
+    }
+    if (m_state != State::Connected)
+        return;
+    const bool empty = flush();
+    updateWriteNotifier();
+    if (!empty)
+        return;
+    if (m_shutdownRequested && !m_shutdownDone) {
+        ::shutdown(m_fd, SHUT_WR);
+        m_shutdownDone = true;
+    }
+    Q_EMIT drained();
+}
+
+void TcpStream::setReadEnabled(bool enabled)
+{
+    m_readWanted = enabled;
+    if (m_state == State::Connected && !m_readEof)
+        m_readNotifier->setEnabled(enabled);
+}
+
+void TcpStream::shutdownWrite()
+{
+    if (m_shutdownRequested || m_state == State::Closed)
+        return;
+    m_shutdownRequested = true;
+    if (m_state == State::Connected && m_out.isEmpty()) {
+        ::shutdown(m_fd, SHUT_WR);
+        m_shutdownDone = true;
+    }
+}
+
+void TcpStream::close()
+{
+    if (m_fd < 0)
+        return;
+    m_readNotifier->setEnabled(false);
+    m_writeNotifier->setEnabled(false);
+    ::close(m_fd);
+    m_fd = -1;
+    m_state = State::Closed;
+    m_out.clear();
+}
+
+void TcpStream::setFailed(int error)
+{
+    if (m_error != 0)
+        return;
+    m_error = error;
+    m_readNotifier->setEnabled(false);
+    m_writeNotifier->setEnabled(false);
+    QMetaObject::invokeMethod(this, &TcpStream::emitFailed, Qt::QueuedConnection);
+}
+
+void TcpStream::emitFailed()
+{
+    if (m_failureEmitted)
+        return;
+    m_failureEmitted = true;
+    Q_EMIT failed(m_error);
+}
+
+QString TcpStream::errorString() const
+{
+    return m_error == 0 ? QString() : QString::fromLocal8Bit(std::strerror(m_error));
+}
+
+QHostAddress TcpStream::peerAddress() const
+{
+    sockaddr_storage storage{};
+    socklen_t length = sizeof storage;
+    if (m_fd < 0 || ::getpeername(m_fd, reinterpret_cast<sockaddr*>(&storage), &length) != 0)
+        return {};
+    QHostAddress address(reinterpret_cast<sockaddr*>(&storage));
+    // Dual-stack listeners report IPv4 clients as ::ffff:a.b.c.d.
+    bool isV4 = false;
+    const quint32 v4 = address.toIPv4Address(&isV4);
+    return isV4 ? QHostAddress(v4) : address;
+}
+
+quint16 TcpStream::peerPort() const
+{
+    sockaddr_storage storage{};
+    socklen_t length = sizeof storage;
+    if (m_fd < 0 || ::getpeername(m_fd, reinterpret_cast<sockaddr*>(&storage), &length) != 0)
+        return 0;
+    if (storage.ss_family == AF_INET6)
+        return ntohs(reinterpret_cast<sockaddr_in6*>(&storage)->sin6_port);
+    return ntohs(reinterpret_cast<sockaddr_in*>(&storage)->sin_port);
+}
+
+QString TcpStream::peerString() const
+{
+    const QHostAddress address = peerAddress();
+    const QString port = QString::number(peerPort());
+    if (address.protocol() == QAbstractSocket::IPv6Protocol)
+        return u'[' + address.toString() + QStringLiteral("]:") + port;
+    return address.toString() + u':' + port;
+}
+
+} // namespace Switchyard
