@@ -63,6 +63,12 @@ struct HttpParserCallbacks
     static int headerValue(llhttp_t* p, const char* at, size_t length)
     {
         HttpParser* self = owner(p);
+        // llhttp hands an obs-fold continuation over as one more span of the same
+        // value; a gap in the stream between two spans gives it away.
+        const qint64 start = self->m_streamOffset + (at - self->m_feedBase);
+        if (!self->m_value.isEmpty() && start != self->m_valueEnd)
+            return self->fail(400, QStringLiteral("folded header line (obs-fold)"));
+        self->m_valueEnd = start + qint64(length);
         self->m_value.append(at, qsizetype(length));
         return self->addHeadBytes(qsizetype(length));
     }
@@ -73,6 +79,8 @@ struct HttpParserCallbacks
             return self->fail(
                 431,
                 QStringLiteral("more than %1 header fields").arg(self->m_limits.maxHeaderFields));
+        if (self->m_field.isEmpty())
+            return self->fail(400, QStringLiteral("empty header field name"));
         self->m_head.headers.append({self->m_field, self->m_value.trimmed()});
         self->m_field.clear();
         self->m_value.clear();
@@ -232,13 +240,16 @@ int HttpParser::headComplete()
 
 HttpParser::Status HttpParser::feed(const char* data, qsizetype size, qsizetype* consumed)
 {
+    m_feedBase = data;
     const llhttp_errno_t err = llhttp_execute(m_parser.get(), data, size_t(size));
     if (err == HPE_OK) {
         *consumed = size;
+        m_streamOffset += size;
         return Status::NeedMore;
     }
     const char* stop = llhttp_get_error_pos(m_parser.get());
     *consumed = stop ? qsizetype(stop - data) : size;
+    m_streamOffset += *consumed;
     switch (err) {
     case HPE_PAUSED:
         return m_inMessage ? Status::Paused : Status::MessageComplete;

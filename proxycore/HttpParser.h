@@ -101,6 +101,9 @@ private:
     qint64 m_contentLength = -1;
     QString m_error;
     bool m_userError = false;
+    const char* m_feedBase = nullptr; ///< start of the buffer being fed
+    qint64 m_streamOffset = 0;        ///< stream offset of m_feedBase
+    qint64 m_valueEnd = 0;            ///< stream offset just past the last value span
     int m_errorStatus = 400;
 };
 
