@@ -131,8 +131,8 @@ void HttpProxySession::onClientEnded()
 
 void HttpProxySession::onClientDrained()
 {
-    if (m_state == State::Closing && !m_lingering)
-        linger();
+    if (m_state == State::Closing)
+        m_timer.start(kLingerMs); // the response is out: wait briefly for the close
 }
 
 void HttpProxySession::onClientFailed()
@@ -530,21 +530,12 @@ void HttpProxySession::closeAfterWrites()
         disconnect(m_forwarder, nullptr, this, nullptr);
         m_forwarder = nullptr;
     }
-    if (m_client->pendingBytes() == 0) {
-        linger();
-    } else {
-        // Give a slow reader the idle timeout to take the rest of the response.
-        m_timer.start(m_context->settings.limits.idleTimeoutMs);
-        m_client->setReadEnabled(false);
-    }
-}
-
-void HttpProxySession::linger()
-{
-    // Half-close and read what the client still sends, so that the kernel does
-    // not answer unread bytes with a reset that destroys the response.
+    // Half-close once the response is out, and read (and drop) what the client
+    // still sends until it closes: closing with unread bytes would make the kernel
+    // send a reset that can destroy the response before the client reads it.
     m_lingering = true;
-    m_timer.start(kLingerMs);
+    const bool responseQueued = m_client->pendingBytes() > 0;
+    m_timer.start(responseQueued ? m_context->settings.limits.idleTimeoutMs : kLingerMs);
     m_client->shutdownWrite();
     m_client->setReadEnabled(true);
 }

@@ -56,7 +56,6 @@ private:
     void onClientFailed();
     void onTimer();
     void requestComplete();
-    void linger();
     void process(const char* data, qsizetype size);
     void processLeftover();
     void handleHead();

@@ -183,8 +183,13 @@ qsizetype TcpStream::sendQueued(QByteArrayView extra)
             m_kernelFull = true;
             return extraSent;
         }
-        if (m_out.isEmpty() && extraSent == extra.size())
+        if (m_out.isEmpty() && extraSent == extra.size()) {
+            if (m_shutdownRequested && !m_shutdownDone) {
+                ::shutdown(m_fd, SHUT_WR);
+                m_shutdownDone = true;
+            }
             return extraSent;
+        }
     }
 }
 

@@ -60,7 +60,9 @@ Q_SIGNALS:
     void connected();
     /// Bytes (or end of stream) can be read.
     void readyRead();
-    /// The write queue just emptied.
+    /// The kernel took the last queued bytes after having refused some: writers
+    /// held back by pendingBytes() may go on. (A queue that empties within
+    /// write() or uncork() does not emit it.)
     void drained();
     /// The connection broke (connect failed, reset, broken pipe). Emitted once,
     /// never from inside read() or write().
