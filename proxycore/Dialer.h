@@ -8,6 +8,7 @@
 namespace Switchyard {
 
 class Resolver;
+class Stream;
 class TcpStream;
 
 /// Why an outbound connection could not be opened; each kind maps to its own
@@ -30,7 +31,7 @@ public:
 
 Q_SIGNALS:
     /// The caller owns stream (it has no parent). Elapsed from start() in µs.
-    void succeeded(Switchyard::TcpStream* stream, qint64 elapsedUs);
+    void succeeded(Switchyard::Stream* stream, qint64 elapsedUs);
     void failed(Switchyard::DialError error, const QString& message);
 
 private:

@@ -8,6 +8,7 @@
 #include "Resolver.h"
 #include "TcpStream.h"
 
+#include <QDateTime>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -90,6 +91,16 @@ void EngineCore::onIncoming(int descriptor)
         [[maybe_unused]] const ssize_t sent =
             ::send(descriptor, busy.constData(), size_t(busy.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
         ::shutdown(descriptor, SHUT_WR);
+        LogEvent event;
+        event.id = m_logger->nextId();
+        event.startedAtMs = QDateTime::currentMSecsSinceEpoch();
+        event.clientAddress = TcpStream::peerStringOf(descriptor);
+        event.status = 503;
+        event.durationUs = 0;
+        event.route = QStringLiteral("refused");
+        event.error = QStringLiteral("connection limit (%1) reached")
+                          .arg(m_context.settings.limits.maxClientConnections);
+        m_logger->finished(std::move(event));
         ::close(descriptor);
         return;
     }

@@ -6,7 +6,7 @@
 #include "LogEvent.h"
 #include "OriginPool.h"
 #include "ScratchBuffer.h"
-#include "TcpStream.h"
+#include "Stream.h"
 
 namespace Switchyard {
 
@@ -42,7 +42,7 @@ void capturePrefix(QByteArray& into, bool& truncated, const char* data, qsizetyp
 
 } // namespace
 
-HttpForwarder::HttpForwarder(EngineContext* context, TcpStream* client, Request request,
+HttpForwarder::HttpForwarder(EngineContext* context, Stream* client, Request request,
                              LogEvent* event, QObject* parent)
     : QObject(parent), m_context(context), m_client(client), m_request(std::move(request)),
       m_event(event), m_responseParser(HttpParser::Type::Response, this, responseLimits(context))
@@ -50,7 +50,7 @@ HttpForwarder::HttpForwarder(EngineContext* context, TcpStream* client, Request 
     m_responseTimer.setSingleShot(true);
     m_responseTimer.setInterval(context->settings.limits.responseTimeoutMs);
     connect(&m_responseTimer, &QTimer::timeout, this, &HttpForwarder::onResponseTimeout);
-    connect(m_client, &TcpStream::drained, this, &HttpForwarder::onClientDrained);
+    connect(m_client, &Stream::drained, this, &HttpForwarder::onClientDrained);
 }
 
 HttpForwarder::~HttpForwarder()
@@ -68,7 +68,7 @@ void HttpForwarder::start()
     m_clock.start();
     QByteArray head = m_request.head.serializeRequest(m_request.requestTarget);
     m_pendingToOrigin.append(head);
-    if (TcpStream* pooled = m_context->pool->take(poolKey())) {
+    if (Stream* pooled = m_context->pool->take(poolKey())) {
         m_reusedConnection = true;
         m_event->connectUs = 0;
         attach(pooled);
@@ -86,7 +86,7 @@ void HttpForwarder::dial()
     m_dialer->start();
 }
 
-void HttpForwarder::onDialSucceeded(TcpStream* stream, qint64 elapsedUs)
+void HttpForwarder::onDialSucceeded(Stream* stream, qint64 elapsedUs)
 {
     m_dialer->deleteLater();
     m_dialer = nullptr;
@@ -118,13 +118,13 @@ void HttpForwarder::onDialFailed(DialError error, const QString& message)
     }
 }
 
-void HttpForwarder::attach(TcpStream* origin)
+void HttpForwarder::attach(Stream* origin)
 {
     m_origin = origin;
     origin->setParent(this);
-    connect(origin, &TcpStream::readyRead, this, &HttpForwarder::onOriginReadyRead);
-    connect(origin, &TcpStream::drained, this, &HttpForwarder::onOriginDrained);
-    connect(origin, &TcpStream::failed, this, &HttpForwarder::onOriginFailed);
+    connect(origin, &Stream::readyRead, this, &HttpForwarder::onOriginReadyRead);
+    connect(origin, &Stream::drained, this, &HttpForwarder::onOriginDrained);
+    connect(origin, &Stream::failed, this, &HttpForwarder::onOriginFailed);
     origin->cork();
     while (!m_pendingToOrigin.isEmpty()) {
         const QByteArrayView front = m_pendingToOrigin.front();
@@ -238,7 +238,7 @@ void HttpForwarder::onOriginReadyRead()
             }
             if (status == HttpParser::Status::Upgrade && m_upgradeAccepted) {
                 const QByteArray rest(buffer + offset, n - offset);
-                TcpStream* origin = m_origin;
+                Stream* origin = m_origin;
                 m_origin = nullptr;
                 disconnect(origin, nullptr, this, nullptr);
                 origin->setParent(nullptr);

@@ -12,7 +12,7 @@ namespace Switchyard {
 
 struct EngineContext;
 struct LogEvent;
-class TcpStream;
+class Stream;
 
 /// Carries one plain-HTTP request to its origin and the response back to the
 /// client: takes a pooled connection or dials one, sends the head and streams the
@@ -37,7 +37,7 @@ public:
         bool clientKeepAlive = true;
     };
 
-    HttpForwarder(EngineContext* context, TcpStream* client, Request request, LogEvent* event,
+    HttpForwarder(EngineContext* context, Stream* client, Request request, LogEvent* event,
                   QObject* parent = nullptr);
     ~HttpForwarder() override;
 
@@ -59,7 +59,7 @@ Q_SIGNALS:
     void finished(bool keepAlive);
     /// The origin answered 101: the caller turns both streams into a tunnel.
     /// originData is what the origin sent after its head.
-    void upgraded(Switchyard::TcpStream* origin, const QByteArray& originData);
+    void upgraded(Switchyard::Stream* origin, const QByteArray& originData);
 
 private:
     HeadAction onHead(HttpHead& head) override;
@@ -68,9 +68,9 @@ private:
 
     QString poolKey() const;
     void dial();
-    void onDialSucceeded(TcpStream* stream, qint64 elapsedUs);
+    void onDialSucceeded(Stream* stream, qint64 elapsedUs);
     void onDialFailed(DialError error, const QString& message);
-    void attach(TcpStream* origin);
+    void attach(Stream* origin);
     void writeToOrigin(QByteArrayView data);
     void onOriginReadyRead();
     void onOriginDrained();
@@ -83,8 +83,8 @@ private:
     void writeBodyToClient(const char* data, qsizetype size);
 
     EngineContext* m_context;
-    TcpStream* m_client;
-    TcpStream* m_origin = nullptr;
+    Stream* m_client;
+    Stream* m_origin = nullptr;
     Dialer* m_dialer = nullptr;
     Request m_request;
     LogEvent* m_event;

@@ -364,7 +364,7 @@ void HttpProxySession::startConnect()
     m_dialer->start();
 }
 
-void HttpProxySession::onConnectDialed(TcpStream* stream, qint64 elapsedUs)
+void HttpProxySession::onConnectDialed(Stream* stream, qint64 elapsedUs)
 {
     m_dialer->deleteLater();
     m_dialer = nullptr;
@@ -473,7 +473,7 @@ void HttpProxySession::onForwardFinished(bool keepAlive)
     QMetaObject::invokeMethod(this, &HttpProxySession::nextRequest, Qt::QueuedConnection);
 }
 
-void HttpProxySession::onUpgraded(TcpStream* origin, const QByteArray& originData)
+void HttpProxySession::onUpgraded(Stream* origin, const QByteArray& originData)
 {
     HttpForwarder* forwarder = std::exchange(m_forwarder, nullptr);
     disconnect(forwarder, nullptr, this, nullptr);
@@ -481,7 +481,7 @@ void HttpProxySession::onUpgraded(TcpStream* origin, const QByteArray& originDat
     startTunnel(origin, originData);
 }
 
-void HttpProxySession::startTunnel(TcpStream* upstream, const QByteArray& toClient)
+void HttpProxySession::startTunnel(Stream* upstream, const QByteArray& toClient)
 {
     m_timer.stop();
     m_state = State::Tunnel;

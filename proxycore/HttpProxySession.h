@@ -13,6 +13,7 @@ namespace Switchyard {
 
 struct EngineContext;
 class HttpForwarder;
+class Stream;
 class TcpStream;
 class Tunnel;
 
@@ -64,12 +65,12 @@ private:
                         const QString& error = {});
     void rejectRequest(int status, QByteArrayView proxyStatus, const QString& reason);
     void startConnect();
-    void onConnectDialed(TcpStream* stream, qint64 elapsedUs);
+    void onConnectDialed(Stream* stream, qint64 elapsedUs);
     void onConnectFailed(DialError error, const QString& message);
     void startForward();
     void onForwardFinished(bool keepAlive);
-    void onUpgraded(TcpStream* origin, const QByteArray& originData);
-    void startTunnel(TcpStream* upstream, const QByteArray& toClient);
+    void onUpgraded(Stream* origin, const QByteArray& originData);
+    void startTunnel(Stream* upstream, const QByteArray& toClient);
     void onTunnelFinished(const QString& error);
     void finishEvent();
     void nextRequest();

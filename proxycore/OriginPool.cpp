@@ -1,6 +1,6 @@
 #include "OriginPool.h"
 
-#include "TcpStream.h"
+#include "Stream.h"
 
 namespace Switchyard {
 
@@ -24,14 +24,14 @@ void OriginPool::setLimits(int maxIdle, int idleTimeoutMs)
         delete m_entries.takeFirst().stream;
 }
 
-TcpStream* OriginPool::take(const QString& key)
+Stream* OriginPool::take(const QString& key)
 {
     // Newest first: the most recently used connection is the least likely to have
     // been closed by the origin's own idle timer.
     for (qsizetype i = m_entries.size() - 1; i >= 0; --i) {
         if (m_entries.at(i).key != key)
             continue;
-        TcpStream* stream = m_entries.takeAt(i).stream;
+        Stream* stream = m_entries.takeAt(i).stream;
         detach(stream);
         if (m_entries.isEmpty())
             m_sweep.stop();
@@ -40,7 +40,7 @@ TcpStream* OriginPool::take(const QString& key)
     return nullptr;
 }
 
-void OriginPool::put(const QString& key, TcpStream* stream)
+void OriginPool::put(const QString& key, Stream* stream)
 {
     if (m_maxIdle <= 0 || !stream->isConnected() || stream->atEnd() || stream->errorCode() != 0) {
         delete stream;
@@ -50,22 +50,22 @@ void OriginPool::put(const QString& key, TcpStream* stream)
         delete m_entries.takeFirst().stream;
     stream->setParent(this);
     disconnect(stream, nullptr, nullptr, nullptr);
-    connect(stream, &TcpStream::readyRead, this, [this, stream] { onIdleActivity(stream); });
-    connect(stream, &TcpStream::failed, this, [this, stream] { onIdleActivity(stream); });
+    connect(stream, &Stream::readyRead, this, [this, stream] { onIdleActivity(stream); });
+    connect(stream, &Stream::failed, this, [this, stream] { onIdleActivity(stream); });
     stream->setReadEnabled(true);
     m_entries.append({key, stream, m_clock.elapsed()});
     if (!m_sweep.isActive())
         m_sweep.start();
 }
 
-void OriginPool::detach(TcpStream* stream)
+void OriginPool::detach(Stream* stream)
 {
     disconnect(stream, nullptr, this, nullptr);
     stream->setParent(nullptr);
     stream->setReadEnabled(false);
 }
 
-void OriginPool::onIdleActivity(TcpStream* stream)
+void OriginPool::onIdleActivity(Stream* stream)
 {
     // An idle origin has nothing to say: bytes mean a close or a protocol error.
     for (qsizetype i = 0; i < m_entries.size(); ++i) {

@@ -8,7 +8,7 @@
 
 namespace Switchyard {
 
-class TcpStream;
+class Stream;
 
 /// Idle keep-alive connections to origins (and, later, upstream proxies), keyed by
 /// route and destination. A pooled connection that the peer closes or writes to
@@ -22,9 +22,9 @@ public:
 
     void setLimits(int maxIdle, int idleTimeoutMs);
     /// An idle connection for key, or nullptr. The caller owns it.
-    TcpStream* take(const QString& key);
+    Stream* take(const QString& key);
     /// Keeps stream for reuse (takes ownership); closes it if the pool is full.
-    void put(const QString& key, TcpStream* stream);
+    void put(const QString& key, Stream* stream);
     int idleCount() const { return int(m_entries.size()); }
     void clear();
 
@@ -32,12 +32,12 @@ private:
     struct Entry
     {
         QString key;
-        TcpStream* stream = nullptr;
+        Stream* stream = nullptr;
         qint64 idleSinceMs = 0;
     };
-    void onIdleActivity(TcpStream* stream);
+    void onIdleActivity(Stream* stream);
     void expire();
-    void detach(TcpStream* stream);
+    void detach(Stream* stream);
 
     QList<Entry> m_entries; // oldest first
     QElapsedTimer m_clock;

@@ -42,7 +42,7 @@ TcpStream::TcpStream(int fd, QObject* parent) : TcpStream(fd, State::Connected, 
 }
 
 TcpStream::TcpStream(int fd, State state, QObject* parent)
-    : QObject(parent), m_fd(fd), m_state(state)
+    : Stream(parent), m_fd(fd), m_state(state)
 {
     m_readNotifier = new QSocketNotifier(qintptr(fd), QSocketNotifier::Read, this);
     m_readNotifier->setEnabled(state == State::Connected);
@@ -281,6 +281,16 @@ void TcpStream::close()
     m_out.clear();
 }
 
+int TcpStream::releaseDescriptor()
+{
+    const int fd = m_fd;
+    m_readNotifier->setEnabled(false);
+    m_writeNotifier->setEnabled(false);
+    m_fd = -1;
+    m_state = State::Closed;
+    return fd;
+}
+
 void TcpStream::setFailed(int error)
 {
     if (m_error != 0)
@@ -306,35 +316,41 @@ QString TcpStream::errorString() const
 
 QHostAddress TcpStream::peerAddress() const
 {
-    sockaddr_storage storage{};
-    socklen_t length = sizeof storage;
-    if (m_fd < 0 || ::getpeername(m_fd, reinterpret_cast<sockaddr*>(&storage), &length) != 0)
-        return {};
-    QHostAddress address(reinterpret_cast<sockaddr*>(&storage));
-    // Dual-stack listeners report IPv4 clients as ::ffff:a.b.c.d.
-    bool isV4 = false;
-    const quint32 v4 = address.toIPv4Address(&isV4);
-    return isV4 ? QHostAddress(v4) : address;
+    return peerOf(m_fd).first;
 }
 
 quint16 TcpStream::peerPort() const
 {
-    sockaddr_storage storage{};
-    socklen_t length = sizeof storage;
-    if (m_fd < 0 || ::getpeername(m_fd, reinterpret_cast<sockaddr*>(&storage), &length) != 0)
-        return 0;
-    if (storage.ss_family == AF_INET6)
-        return ntohs(reinterpret_cast<sockaddr_in6*>(&storage)->sin6_port);
-    return ntohs(reinterpret_cast<sockaddr_in*>(&storage)->sin_port);
+    return peerOf(m_fd).second;
 }
 
 QString TcpStream::peerString() const
 {
-    const QHostAddress address = peerAddress();
-    const QString port = QString::number(peerPort());
+    return peerStringOf(m_fd);
+}
+
+QPair<QHostAddress, quint16> TcpStream::peerOf(int fd)
+{
+    sockaddr_storage storage{};
+    socklen_t length = sizeof storage;
+    if (fd < 0 || ::getpeername(fd, reinterpret_cast<sockaddr*>(&storage), &length) != 0)
+        return {};
+    const QHostAddress address(reinterpret_cast<sockaddr*>(&storage));
+    const quint16 port = storage.ss_family == AF_INET6
+                             ? ntohs(reinterpret_cast<sockaddr_in6*>(&storage)->sin6_port)
+                             : ntohs(reinterpret_cast<sockaddr_in*>(&storage)->sin_port);
+    // Dual-stack listeners report IPv4 clients as ::ffff:a.b.c.d.
+    bool isV4 = false;
+    const quint32 v4 = address.toIPv4Address(&isV4);
+    return {isV4 ? QHostAddress(v4) : address, port};
+}
+
+QString TcpStream::peerStringOf(int fd)
+{
+    const auto [address, port] = peerOf(fd);
     if (address.protocol() == QAbstractSocket::IPv6Protocol)
-        return u'[' + address.toString() + QStringLiteral("]:") + port;
-    return address.toString() + u':' + port;
+        return u'[' + address.toString() + QStringLiteral("]:") + QString::number(port);
+    return address.toString() + u':' + QString::number(port);
 }
 
 } // namespace Switchyard

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ByteQueue.h"
+#include "Stream.h"
 
 #include <QHostAddress>
 #include <QObject>
@@ -13,7 +14,7 @@ namespace Switchyard {
 /// QTcpSocket it keeps no read buffer (unread bytes stay in the kernel, which is
 /// the back-pressure), supports half-close in both directions, and writes straight
 /// to the kernel, queueing only what the kernel does not take.
-class TcpStream : public QObject
+class TcpStream : public Stream
 {
     Q_OBJECT
 public:
@@ -26,47 +27,32 @@ public:
     static TcpStream* connectTo(const QHostAddress& address, quint16 port, QObject* parent,
                                 int* error);
 
-    /// Reads what the kernel has: >0 bytes read, 0 nothing now, -1 end of stream
-    /// or error (see atEnd() / errorCode()).
-    qint64 read(char* data, qint64 maxSize);
-    /// Sends at once what the kernel takes and queues the rest. Returns false if
-    /// the socket is already broken.
-    bool write(QByteArrayView data);
-    qint64 pendingBytes() const { return m_out.size(); }
-    /// While corked, small writes are only queued; uncork() sends them in one
-    /// system call, so a head and a short body leave in one segment.
-    void cork() { m_corked = true; }
-    void uncork();
+    qint64 read(char* data, qint64 maxSize) override;
+    bool write(QByteArrayView data) override;
+    qint64 pendingBytes() const override { return m_out.size(); }
+    /// Corked writes leave in one sendmsg, so a head and a short body share a segment.
+    void cork() override { m_corked = true; }
+    void uncork() override;
 
-    /// Read notifications on or off: off leaves data in the kernel (back-pressure).
-    void setReadEnabled(bool enabled);
+    void setReadEnabled(bool enabled) override;
     /// Sends FIN after the queued bytes; reading goes on.
-    void shutdownWrite();
+    void shutdownWrite() override;
     /// Closes the socket at once; queued bytes are dropped.
-    void close();
+    void close() override;
 
-    bool isConnected() const { return m_state == State::Connected; }
-    bool atEnd() const { return m_readEof; }
-    bool writeShutdown() const { return m_shutdownRequested; }
-    int errorCode() const { return m_error; }
-    QString errorString() const;
+    bool isConnected() const override { return m_state == State::Connected; }
+    bool atEnd() const override { return m_readEof; }
+    int errorCode() const override { return m_error; }
+    QString errorString() const override;
     int descriptor() const { return m_fd; }
+    /// Gives up the socket without closing it (for TLS to take it over).
+    int releaseDescriptor();
     QHostAddress peerAddress() const;
     quint16 peerPort() const;
     /// "1.2.3.4:5" or "[::1]:5".
     QString peerString() const;
-
-Q_SIGNALS:
-    void connected();
-    /// Bytes (or end of stream) can be read.
-    void readyRead();
-    /// The kernel took the last queued bytes after having refused some: writers
-    /// held back by pendingBytes() may go on. (A queue that empties within
-    /// write() or uncork() does not emit it.)
-    void drained();
-    /// The connection broke (connect failed, reset, broken pipe). Emitted once,
-    /// never from inside read() or write().
-    void failed(int errorCode);
+    static QPair<QHostAddress, quint16> peerOf(int fd);
+    static QString peerStringOf(int fd);
 
 private:
     enum class State { Connecting, Connected, Closed };

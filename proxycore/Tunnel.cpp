@@ -1,7 +1,7 @@
 #include "Tunnel.h"
 
 #include "ScratchBuffer.h"
-#include "TcpStream.h"
+#include "Stream.h"
 
 namespace Switchyard {
 
@@ -10,7 +10,7 @@ namespace {
 constexpr int kReadsPerTurn = 16;
 } // namespace
 
-Tunnel::Tunnel(TcpStream* client, TcpStream* upstream, qint64 bufferBytes, QObject* parent)
+Tunnel::Tunnel(Stream* client, Stream* upstream, qint64 bufferBytes, QObject* parent)
     : QObject(parent), m_client(client), m_upstream(upstream),
       m_bufferBytes(bufferBytes), m_up{client, upstream, &m_bytesUp}, m_down{upstream, client,
                                                                              &m_bytesDown}
@@ -25,19 +25,19 @@ Tunnel::~Tunnel() = default;
 
 void Tunnel::start()
 {
-    connect(m_client, &TcpStream::readyRead, this, [this] { pump(m_up); });
-    connect(m_upstream, &TcpStream::readyRead, this, [this] { pump(m_down); });
+    connect(m_client, &Stream::readyRead, this, [this] { pump(m_up); });
+    connect(m_upstream, &Stream::readyRead, this, [this] { pump(m_down); });
     // A drained queue lets the opposite reader go on.
-    connect(m_upstream, &TcpStream::drained, this, [this] {
+    connect(m_upstream, &Stream::drained, this, [this] {
         pump(m_up);
         checkDone();
     });
-    connect(m_client, &TcpStream::drained, this, [this] {
+    connect(m_client, &Stream::drained, this, [this] {
         pump(m_down);
         checkDone();
     });
-    connect(m_client, &TcpStream::failed, this, [this] { onFailed(m_client); });
-    connect(m_upstream, &TcpStream::failed, this, [this] { onFailed(m_upstream); });
+    connect(m_client, &Stream::failed, this, [this] { onFailed(m_client); });
+    connect(m_upstream, &Stream::failed, this, [this] { onFailed(m_upstream); });
     m_client->setReadEnabled(true);
     m_upstream->setReadEnabled(true);
     pump(m_up);
@@ -75,7 +75,7 @@ void Tunnel::pump(Direction& d)
     d.from->setReadEnabled(true);
 }
 
-void Tunnel::onFailed(TcpStream* stream)
+void Tunnel::onFailed(Stream* stream)
 {
     finish(stream == m_client
                ? QStringLiteral("client connection broke: %1").arg(stream->errorString())

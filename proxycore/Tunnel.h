@@ -4,7 +4,7 @@
 
 namespace Switchyard {
 
-class TcpStream;
+class Stream;
 
 /// Copies bytes both ways between two connected streams until both directions
 /// have ended. An end of stream on one side becomes a half-close (FIN) on the
@@ -15,15 +15,15 @@ class Tunnel : public QObject
     Q_OBJECT
 public:
     /// Takes ownership of both streams.
-    Tunnel(TcpStream* client, TcpStream* upstream, qint64 bufferBytes, QObject* parent = nullptr);
+    Tunnel(Stream* client, Stream* upstream, qint64 bufferBytes, QObject* parent = nullptr);
     ~Tunnel() override;
 
     /// Starts relaying; call after any bytes already read have been written.
     void start();
     quint64 bytesUp() const { return m_bytesUp; }
     quint64 bytesDown() const { return m_bytesDown; }
-    TcpStream* client() const { return m_client; }
-    TcpStream* upstream() const { return m_upstream; }
+    Stream* client() const { return m_client; }
+    Stream* upstream() const { return m_upstream; }
 
 Q_SIGNALS:
     /// Both directions are done, or one side failed (error says how).
@@ -32,18 +32,18 @@ Q_SIGNALS:
 private:
     struct Direction
     {
-        TcpStream* from;
-        TcpStream* to;
+        Stream* from;
+        Stream* to;
         quint64* counter;
         bool ended = false;
     };
     void pump(Direction& direction);
-    void onFailed(TcpStream* stream);
+    void onFailed(Stream* stream);
     void checkDone();
     void finish(const QString& error);
 
-    TcpStream* m_client;
-    TcpStream* m_upstream;
+    Stream* m_client;
+    Stream* m_upstream;
     qint64 m_bufferBytes;
     quint64 m_bytesUp = 0;
     quint64 m_bytesDown = 0;
