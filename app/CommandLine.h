@@ -1,0 +1,69 @@
+#pragma once
+
+#include "EngineSettings.h"
+
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QString>
+#include <QStringList>
+
+namespace Switchyard {
+
+/// The switchyard command line: parses and checks the options and turns them
+/// into EngineSettings. Parsing needs no application object; helpText() reads the
+/// program name from the application, so call it once one exists.
+class CommandLine
+{
+    Q_DECLARE_TR_FUNCTIONS(CommandLine)
+public:
+    enum class Action { Run, ShowHelp, ShowVersion, Error };
+
+    CommandLine();
+
+    /// Parses the arguments, the first of which is the program name.
+    Action parse(const QStringList& arguments);
+
+    /// Why parse() returned Error, as one line without the program name.
+    QString errorText() const { return m_error; }
+    QString helpText() const;
+    /// "switchyard 0.1.0".
+    static QString versionText();
+
+    bool headless() const { return m_headless; }
+    /// The listen address as given (or the default), for messages.
+    QString listenText() const { return m_listenText; }
+    /// Why the listen address cannot be used; empty when it can.
+    QString listenError() const { return m_listenError; }
+    /// The --log file; empty means standard error.
+    QString logFile() const { return m_logFile; }
+    /// Defaults changed by whatever options were given.
+    EngineSettings engineSettings() const { return m_settings; }
+
+    /// Whether these raw arguments ask for the window, decided before any
+    /// application object exists: --headless, --help and --version must never
+    /// create a QApplication (they have to work without a display).
+    static bool wantsGui(int argc, const char* const* argv);
+
+private:
+    bool readPositive(const QCommandLineOption& option, int* value);
+
+    QCommandLineParser m_parser;
+    QCommandLineOption m_headlessOption;
+    QCommandLineOption m_listenOption;
+    QCommandLineOption m_logOption;
+    QCommandLineOption m_viaOption;
+    QCommandLineOption m_connectTimeoutOption;
+    QCommandLineOption m_maxConnectionsOption;
+    QCommandLineOption m_helpOption;
+    QCommandLineOption m_versionOption;
+
+    QString m_error;
+    bool m_headless = false;
+    QString m_listenText;
+    QString m_listenError;
+    QString m_logFile;
+    EngineSettings m_settings;
+};
+
+} // namespace Switchyard

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "Engine.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QObject>
+#include <QTimer>
+
+namespace Switchyard {
+
+/// Runs the engine without a window: announces the listen address on standard
+/// error, writes one line per finished exchange to the log, and reports through
+/// finished() when the engine has stopped (0) or could not run (1).
+class HeadlessRunner : public QObject
+{
+    Q_OBJECT
+public:
+    /// The runner drives this engine but does not own it.
+    explicit HeadlessRunner(Engine* engine, QObject* parent = nullptr);
+
+    /// Opens the log (logPath, or standard error when empty) and starts the
+    /// engine. Returns false, having printed why, when it cannot even begin;
+    /// finished() is then not emitted.
+    bool start(const EngineSettings& settings, const QString& logPath);
+    /// Stops the engine; finished(0) follows once it has. A second call gives up
+    /// waiting and finishes with 1 at once.
+    void stop();
+
+Q_SIGNALS:
+    /// Emitted once, always from the event loop; the argument is the exit code.
+    void finished(int exitCode);
+
+private:
+    void onStateChanged(Engine::State state, const QString& error);
+    void onEventsReady(const LogEventBatch& events);
+    void finish(int exitCode);
+
+    Engine* m_engine;
+    QFile m_log;
+    QString m_listenText; // the address asked for, for messages
+    QTimer m_stopDeadline;
+    bool m_listening = false;
+    bool m_stopRequested = false;
+    bool m_finished = false;
+    bool m_logFailed = false;
+};
+
+} // namespace Switchyard

@@ -1,0 +1,140 @@
+#include "CommandLine.h"
+#include "Console.h"
+#include "Engine.h"
+#include "HeadlessRunner.h"
+#include "UnixSignalWatcher.h"
+
+#include <QCoreApplication>
+
+#ifdef SWITCHYARD_HAVE_UI
+#include "MainWindow.h"
+
+#include <QApplication>
+#endif
+
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+
+using namespace Switchyard;
+
+namespace {
+
+/// Handles --help, --version and usage errors. Returns -1 when the caller should
+/// go on and run, otherwise the exit code.
+int handleNonRunActions(CommandLine& commandLine, CommandLine::Action action)
+{
+    switch (action) {
+    case CommandLine::Action::ShowHelp:
+        Console::printOutput(commandLine.helpText().trimmed());
+        return EXIT_SUCCESS;
+    case CommandLine::Action::ShowVersion:
+        Console::printOutput(CommandLine::versionText());
+        return EXIT_SUCCESS;
+    case CommandLine::Action::Error:
+        Console::printError(commandLine.errorText());
+        Console::printError(
+            QCoreApplication::translate("main", "try 'switchyard --help' for the list of options"));
+        return EXIT_FAILURE;
+    case CommandLine::Action::Run:
+        break;
+    }
+    if (!commandLine.listenError().isEmpty()) {
+        Console::printError(QCoreApplication::translate("main", "cannot listen on %1: %2")
+                                .arg(commandLine.listenText(), commandLine.listenError()));
+        return EXIT_FAILURE;
+    }
+    return -1;
+}
+
+void watchTerminationSignals(UnixSignalWatcher* watcher)
+{
+    for (const int signal : {SIGINT, SIGTERM}) {
+        if (!watcher->watch(signal))
+            qWarning("cannot catch signal %d", signal);
+    }
+}
+
+int runWithoutWindow(int& argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    CommandLine commandLine;
+    if (const int exitCode = handleNonRunActions(commandLine, commandLine.parse(app.arguments()));
+        exitCode >= 0)
+        return exitCode;
+
+    EngineSettings settings = commandLine.engineSettings();
+    // The headless log is one line per exchange: copying headers and bodies out
+    // of the engine thread would be work nobody reads.
+    settings.capture.enabled = false;
+
+    Engine engine;
+    HeadlessRunner runner(&engine);
+    UnixSignalWatcher signalWatcher;
+    watchTerminationSignals(&signalWatcher);
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &runner,
+                     &HeadlessRunner::stop);
+    QObject::connect(&runner, &HeadlessRunner::finished, &app, &QCoreApplication::exit);
+    if (!runner.start(settings, commandLine.logFile()))
+        return EXIT_FAILURE;
+    return app.exec();
+}
+
+#ifdef SWITCHYARD_HAVE_UI
+// Without a display QApplication aborts with a message about platform plugins;
+// name the likelier way out instead.
+bool canShowWindow(int argc, const char* const* argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "-platform") == 0 || std::strcmp(argv[i], "--platform") == 0)
+            return true;
+    }
+    return qEnvironmentVariableIsSet("QT_QPA_PLATFORM") || qEnvironmentVariableIsSet("DISPLAY") ||
+           qEnvironmentVariableIsSet("WAYLAND_DISPLAY");
+}
+
+int runWithWindow(int& argc, char** argv)
+{
+    if (!canShowWindow(argc, argv)) {
+        Console::printError(QCoreApplication::translate(
+            "main", "no display (DISPLAY and WAYLAND_DISPLAY are unset); use --headless to run "
+                    "without a window"));
+        return EXIT_FAILURE;
+    }
+    QApplication app(argc, argv);
+    CommandLine commandLine;
+    // QApplication has taken its own options (-platform, -style …) out of arguments().
+    if (const int exitCode = handleNonRunActions(commandLine, commandLine.parse(app.arguments()));
+        exitCode >= 0)
+        return exitCode;
+
+    Engine engine;
+    MainWindow window(&engine, commandLine.engineSettings());
+    UnixSignalWatcher signalWatcher;
+    watchTerminationSignals(&signalWatcher);
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &app,
+                     &QCoreApplication::quit);
+    window.show();
+    window.setProxyEnabled(true);
+    return app.exec();
+}
+#endif
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    // GLib's event dispatcher is slower than Qt's own for the engine's many
+    // sockets; respect the user's choice if they made one.
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
+    QCoreApplication::setApplicationName(QStringLiteral("Switchyard"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Switchyard"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(SWITCHYARD_VERSION));
+
+#ifdef SWITCHYARD_HAVE_UI
+    if (CommandLine::wantsGui(argc, argv))
+        return runWithWindow(argc, argv);
+#endif
+    return runWithoutWindow(argc, argv);
+}

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "Engine.h"
+
+#include <QMainWindow>
+
+class QAction;
+class QLabel;
+
+namespace Switchyard {
+
+class EventLogView;
+
+/// The application window: a toggle that starts and stops the engine, the
+/// engine's state, and a log of finished requests. It only assembles those
+/// parts and talks to the engine through its facade.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    /// The window drives engine (not owned) with settings when enabled.
+    MainWindow(Engine* engine, const EngineSettings& settings, QWidget* parent = nullptr);
+
+    /// Starts or stops the proxy, as the toolbar toggle does.
+    void setProxyEnabled(bool enabled);
+
+private:
+    void onStateChanged(Engine::State state, const QString& error);
+    void onStatsUpdated(const EngineStats& stats);
+    QString listenText() const;
+
+    Engine* m_engine;
+    EngineSettings m_settings;
+    QAction* m_proxyAction = nullptr;
+    QLabel* m_stateLabel = nullptr;
+    QLabel* m_statsLabel = nullptr;
+    EventLogView* m_logView = nullptr;
+};
+
+} // namespace Switchyard
