@@ -1,6 +1,11 @@
 #pragma once
 
+#include "Rule.h"
+#include "UpstreamProfile.h"
+
+#include <QHash>
 #include <QHostAddress>
+#include <QList>
 #include <QString>
 
 namespace Switchyard {
@@ -26,6 +31,14 @@ struct CaptureSettings
 {
     bool enabled = true;               ///< headers and body prefixes in log events
     qint64 maxBodyBytes = 1024 * 1024; ///< per body; 0 keeps headers only
+};
+
+/// Credentials clients must present (Proxy-Authorization Basic / SOCKS5 RFC 1929).
+struct InboundAuth
+{
+    bool required = false;
+    QString username;
+    QString password; ///< from the keychain; memory only
 };
 
 /// Everything the engine needs to run. A value type: the application builds one
