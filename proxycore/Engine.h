@@ -18,6 +18,8 @@ struct EngineStats
     quint64 totalBytesUp = 0;
     quint64 totalBytesDown = 0;
     quint64 totalRequests = 0;
+    /// Lookups handed to the system resolver (names resolved at an exit never count).
+    quint64 systemDnsLookups = 0;
 };
 
 /// The proxy engine as the application sees it. It owns a worker thread in which

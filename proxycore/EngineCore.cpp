@@ -129,6 +129,7 @@ void EngineCore::publishStats()
     stats.totalBytesUp = m_context.totalBytesUp;
     stats.totalBytesDown = m_context.totalBytesDown;
     stats.totalRequests = m_context.totalRequests;
+    stats.systemDnsLookups = m_resolver->systemLookups();
     Q_EMIT statsUpdated(stats);
 }
 
