@@ -37,7 +37,7 @@ void Dialer::onResolved(const QList<QHostAddress>& addresses, const QString& err
     if (m_done)
         return;
     if (addresses.isEmpty()) {
-        finishWithError(DialError::HostNotFound, error);
+        finishWithError(OutboundFailure::Kind::HostNotFound, error);
         return;
     }
     m_addresses = addresses;
@@ -63,22 +63,22 @@ void Dialer::tryNext()
     const QString where = QStringLiteral("%1:%2").arg(m_host).arg(m_port);
     switch (m_lastErrno) {
     case ECONNREFUSED:
-        finishWithError(DialError::Refused,
+        finishWithError(OutboundFailure::Kind::Refused,
                         QStringLiteral("could not connect to %1: connection refused").arg(where));
         return;
     case ENETUNREACH:
     case EHOSTUNREACH:
     case EADDRNOTAVAIL:
-        finishWithError(DialError::Unreachable,
+        finishWithError(OutboundFailure::Kind::Unreachable,
                         QStringLiteral("could not connect to %1: %2")
                             .arg(where, QString::fromLocal8Bit(std::strerror(m_lastErrno))));
         return;
     case ETIMEDOUT:
-        finishWithError(DialError::TimedOut,
+        finishWithError(OutboundFailure::Kind::TimedOut,
                         QStringLiteral("timed out connecting to %1").arg(where));
         return;
     default:
-        finishWithError(DialError::Other,
+        finishWithError(OutboundFailure::Kind::Other,
                         QStringLiteral("could not connect to %1: %2")
                             .arg(where, QString::fromLocal8Bit(std::strerror(m_lastErrno))));
     }
@@ -110,19 +110,23 @@ void Dialer::onTimeout()
 {
     if (m_done)
         return;
-    finishWithError(DialError::TimedOut, QStringLiteral("timed out connecting to %1:%2 after %3 s")
-                                             .arg(m_host)
-                                             .arg(m_port)
-                                             .arg(double(m_timer.interval()) / 1000.0));
+    finishWithError(OutboundFailure::Kind::TimedOut,
+                    QStringLiteral("timed out connecting to %1:%2 after %3 s")
+                        .arg(m_host)
+                        .arg(m_port)
+                        .arg(double(m_timer.interval()) / 1000.0));
 }
 
-void Dialer::finishWithError(DialError error, const QString& message)
+void Dialer::finishWithError(OutboundFailure::Kind kind, const QString& message)
 {
     m_done = true;
     m_timer.stop();
     delete m_stream;
     m_stream = nullptr;
-    Q_EMIT failed(error, message);
+    OutboundFailure failure;
+    failure.kind = kind;
+    failure.message = message;
+    Q_EMIT failed(failure);
 }
 
 } // namespace Switchyard

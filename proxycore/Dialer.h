@@ -1,5 +1,7 @@
 #pragma once
 
+#include "OutboundFailure.h"
+
 #include <QElapsedTimer>
 #include <QHostAddress>
 #include <QObject>
@@ -10,10 +12,6 @@ namespace Switchyard {
 class Resolver;
 class Stream;
 class TcpStream;
-
-/// Why an outbound connection could not be opened; each kind maps to its own
-/// HTTP status and SOCKS reply.
-enum class DialError { HostNotFound, Refused, TimedOut, Unreachable, Other };
 
 /// Opens one outbound TCP connection: resolves the name, tries each address in
 /// turn, and gives up after the connect timeout (which covers the lookup too).
@@ -32,7 +30,7 @@ public:
 Q_SIGNALS:
     /// The caller owns stream (it has no parent). Elapsed from start() in µs.
     void succeeded(Switchyard::Stream* stream, qint64 elapsedUs);
-    void failed(Switchyard::DialError error, const QString& message);
+    void failed(const Switchyard::OutboundFailure& failure);
 
 private:
     void onResolved(const QList<QHostAddress>& addresses, const QString& error);
@@ -40,7 +38,7 @@ private:
     void onConnected();
     void onStreamFailed(int errorCode);
     void onTimeout();
-    void finishWithError(DialError error, const QString& message);
+    void finishWithError(OutboundFailure::Kind kind, const QString& message);
 
     Resolver* m_resolver;
     QString m_host;

@@ -20,4 +20,45 @@ bool EngineContext::isSelf(const QString& host, quint16 port) const
     return boundAny && address.isLoopback();
 }
 
+bool RouteChoice::viaHttpExit() const
+{
+    return viaExit() && (profile.type == UpstreamProfile::Type::Http ||
+                         profile.type == UpstreamProfile::Type::Https);
+}
+
+QString RouteChoice::routeName() const
+{
+    switch (action.kind) {
+    case RouteAction::Kind::Direct:
+        return QStringLiteral("direct");
+    case RouteAction::Kind::Block:
+        return QStringLiteral("blocked");
+    case RouteAction::Kind::Profile:
+        return profile.name;
+    }
+    return {};
+}
+
+RouteChoice EngineContext::chooseRoute(const QString& host, quint16 port, const QString& url) const
+{
+    Q_UNUSED(host);
+    Q_UNUSED(port);
+    Q_UNUSED(url);
+    RouteChoice choice;
+    choice.action = settings.routing.defaultAction;
+    if (choice.action.kind == RouteAction::Kind::Profile) {
+        for (const UpstreamProfile& profile : settings.profiles) {
+            if (profile.id == choice.action.profileId) {
+                choice.profile = profile;
+                return choice;
+            }
+        }
+        // Fail closed: a missing exit blocks, it never means direct.
+        choice.error = QStringLiteral("the exit \"%1\" chosen for this traffic no longer exists")
+                           .arg(choice.action.profileId);
+        choice.action = RouteAction::block();
+    }
+    return choice;
+}
+
 } // namespace Switchyard

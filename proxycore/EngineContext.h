@@ -10,6 +10,23 @@ class EventLogger;
 class OriginPool;
 class Resolver;
 
+/// The route chosen for one connection: the action, the exit (a copy, so that a
+/// settings change cannot pull it away mid-connection) and why.
+struct RouteChoice
+{
+    RouteAction action;
+    UpstreamProfile profile; ///< valid when action.kind == Profile
+    QString ruleText;        ///< the deciding rule, empty for the default action
+    QString error;           ///< set when the route is broken (then action is Block)
+
+    bool isBlocked() const { return action.kind == RouteAction::Kind::Block; }
+    bool viaExit() const { return action.kind == RouteAction::Kind::Profile; }
+    /// Exits that take absolute-form requests (HTTP and HTTPS proxies).
+    bool viaHttpExit() const;
+    /// "direct", "blocked", or the exit's name: the log's route column.
+    QString routeName() const;
+};
+
 /// What every connection handler shares within one engine thread.
 struct EngineContext
 {
@@ -26,6 +43,8 @@ struct EngineContext
 
     /// Whether host:port names this proxy's own listening socket.
     bool isSelf(const QString& host, quint16 port) const;
+    /// The route for a destination; url is empty for tunnels.
+    RouteChoice chooseRoute(const QString& host, quint16 port, const QString& url) const;
 };
 
 } // namespace Switchyard

@@ -50,8 +50,13 @@ struct EngineSettings
     quint16 listenPort = 8877; ///< 0 picks a free port (tests)
     ProxyLimits limits;
     CaptureSettings capture;
-    bool addViaHeader = false;    ///< privacy first: no Via unless asked for
-    int logFlushIntervalMs = 100; ///< log events leave the engine thread this often
+    bool addViaHeader = false;       ///< privacy first: no Via unless asked for
+    int logFlushIntervalMs = 100;    ///< log events leave the engine thread this often
+    QList<UpstreamProfile> profiles; ///< the exits, passwords filled in from the keychain
+    RuleList routing;                ///< per-site rules and the default action (the exit picker)
+    /// Host name (lower case) → addresses, used before any DNS lookup.
+    QHash<QString, QList<QHostAddress>> hostsOverride;
+    InboundAuth inboundAuth;
 
     static constexpr quint16 defaultPort = 8877;
 };

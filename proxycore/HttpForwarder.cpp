@@ -5,6 +5,7 @@
 #include "LocalResponses.h"
 #include "LogEvent.h"
 #include "OriginPool.h"
+#include "OutboundConnector.h"
 #include "ScratchBuffer.h"
 #include "Stream.h"
 
@@ -60,14 +61,33 @@ HttpForwarder::~HttpForwarder()
 
 QString HttpForwarder::poolKey() const
 {
-    return QStringLiteral("direct|%1|%2").arg(m_request.host).arg(m_request.port);
+    const RouteChoice& route = m_request.route;
+    if (route.viaHttpExit()) // one connection to an HTTP exit serves every destination
+        return QStringLiteral("exit|%1|%2|%3")
+            .arg(route.profile.id, route.profile.host)
+            .arg(route.profile.port);
+    return QStringLiteral("%1|%2|%3")
+        .arg(route.viaExit() ? route.profile.id : QStringLiteral("direct"), m_request.host)
+        .arg(m_request.port);
+}
+
+QByteArray HttpForwarder::serializedHead() const
+{
+    if (!m_request.route.viaHttpExit())
+        return m_request.head.serializeRequest(m_request.requestTarget);
+    HttpHead head = m_request.head;
+    const UpstreamProfile& exit = m_request.route.profile;
+    if (!exit.username.isEmpty() || !exit.password.isEmpty())
+        head.headers.append(
+            {QByteArrayLiteral("Proxy-Authorization"),
+             "Basic " + (exit.username + u':' + exit.password).toUtf8().toBase64()});
+    return head.serializeRequest(m_request.absoluteUrl);
 }
 
 void HttpForwarder::start()
 {
     m_clock.start();
-    QByteArray head = m_request.head.serializeRequest(m_request.requestTarget);
-    m_pendingToOrigin.append(head);
+    m_pendingToOrigin.append(serializedHead());
     if (Stream* pooled = m_context->pool->take(poolKey())) {
         m_reusedConnection = true;
         m_event->connectUs = 0;
@@ -79,43 +99,40 @@ void HttpForwarder::start()
 
 void HttpForwarder::dial()
 {
-    m_dialer = new Dialer(m_context->resolver, m_request.host, m_request.port,
-                          m_context->settings.limits.connectTimeoutMs, this);
-    connect(m_dialer, &Dialer::succeeded, this, &HttpForwarder::onDialSucceeded);
-    connect(m_dialer, &Dialer::failed, this, &HttpForwarder::onDialFailed);
+    const RouteChoice& route = m_request.route;
+    m_dialer = new OutboundConnector(m_context, route.viaExit() ? &route.profile : nullptr,
+                                     m_request.host, m_request.port,
+                                     route.viaHttpExit() ? OutboundConnector::Mode::ProxyConnection
+                                                         : OutboundConnector::Mode::Tunnel,
+                                     this);
+    connect(m_dialer, &OutboundConnector::succeeded, this, &HttpForwarder::onDialSucceeded);
+    connect(m_dialer, &OutboundConnector::failed, this, &HttpForwarder::onDialFailed);
     m_dialer->start();
 }
 
-void HttpForwarder::onDialSucceeded(Stream* stream, qint64 elapsedUs)
+void HttpForwarder::onDialSucceeded(Stream* stream, const QByteArray& initialData, qint64 elapsedUs)
 {
     m_dialer->deleteLater();
     m_dialer = nullptr;
     if (m_event->connectUs < 0)
         m_event->connectUs = elapsedUs;
+    if (!initialData.isEmpty()) {
+        // An origin speaks only after the request: early bytes mean a broken exit.
+        delete stream;
+        fail(502, "http_protocol_error",
+             QStringLiteral("the connection to %1:%2 sent data before the request")
+                 .arg(m_request.host)
+                 .arg(m_request.port));
+        return;
+    }
     attach(stream);
 }
 
-void HttpForwarder::onDialFailed(DialError error, const QString& message)
+void HttpForwarder::onDialFailed(const OutboundFailure& failure)
 {
     m_dialer->deleteLater();
     m_dialer = nullptr;
-    switch (error) {
-    case DialError::HostNotFound:
-        fail(502, "dns_error", message);
-        return;
-    case DialError::Refused:
-        fail(502, "connection_refused", message);
-        return;
-    case DialError::TimedOut:
-        fail(504, "connection_timeout", message);
-        return;
-    case DialError::Unreachable:
-        fail(502, "destination_unavailable", message);
-        return;
-    case DialError::Other:
-        fail(502, "proxy_internal_error", message);
-        return;
-    }
+    fail(failure.httpStatus(), failure.proxyStatusError(), failure.message);
 }
 
 void HttpForwarder::attach(Stream* origin)
@@ -273,6 +290,17 @@ HttpMessageHandler::HeadAction HttpForwarder::onHead(HttpHead& head)
         }
         return HeadAction::Continue;
     }
+    if (head.status == 407 && m_request.route.viaHttpExit()) {
+        // The exit wants credentials: a 407 passed on would make the client
+        // offer its own to Switchyard, so report the exit's refusal instead.
+        const UpstreamProfile& exit = m_request.route.profile;
+        fail(502, "proxy_configuration_error",
+             QStringLiteral(
+                 "exit \"%1\" (%2:%3) rejected the credentials: authentication failed (407)")
+                 .arg(exit.name, exit.host)
+                 .arg(exit.port));
+        return HeadAction::Continue;
+    }
     m_event->status = head.status;
     m_event->responseReason = head.reason;
     if (m_context->settings.capture.enabled)
@@ -324,7 +352,8 @@ HttpMessageHandler::HeadAction HttpForwarder::onHead(HttpHead& head)
 
 void HttpForwarder::onBody(const char* data, qsizetype size)
 {
-    writeBodyToClient(data, size);
+    if (!m_done)
+        writeBodyToClient(data, size);
 }
 
 void HttpForwarder::writeBodyToClient(const char* data, qsizetype size)
@@ -345,7 +374,7 @@ void HttpForwarder::writeBodyToClient(const char* data, qsizetype size)
 
 void HttpForwarder::onMessageComplete()
 {
-    if (!m_responseStarted || m_upgradeAccepted)
+    if (m_done || !m_responseStarted || m_upgradeAccepted)
         return; // an interim response, or a 101 (handled by the upgrade path)
     if (m_chunkToClient)
         m_client->write("0\r\n\r\n");
@@ -394,7 +423,7 @@ void HttpForwarder::onOriginFailed()
         m_origin = nullptr;
         m_responseParser.reset();
         m_pendingToOrigin.clear();
-        m_pendingToOrigin.append(m_request.head.serializeRequest(m_request.requestTarget));
+        m_pendingToOrigin.append(serializedHead());
         dial();
         return;
     }

@@ -1,8 +1,9 @@
 #pragma once
 
 #include "ByteQueue.h"
-#include "Dialer.h"
+#include "EngineContext.h"
 #include "HttpParser.h"
+#include "OutboundFailure.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -12,6 +13,7 @@ namespace Switchyard {
 
 struct EngineContext;
 struct LogEvent;
+class OutboundConnector;
 class Stream;
 
 /// Carries one plain-HTTP request to its origin and the response back to the
@@ -27,6 +29,8 @@ public:
     {
         HttpHead head;            ///< already rewritten for the origin
         QByteArray requestTarget; ///< origin-form path and query
+        QByteArray absoluteUrl;   ///< for exits that take absolute-form requests
+        RouteChoice route;
         QString host;
         quint16 port = 0;
         bool hasBody = false;
@@ -68,8 +72,9 @@ private:
 
     QString poolKey() const;
     void dial();
-    void onDialSucceeded(Stream* stream, qint64 elapsedUs);
-    void onDialFailed(DialError error, const QString& message);
+    void onDialSucceeded(Stream* stream, const QByteArray& initialData, qint64 elapsedUs);
+    void onDialFailed(const OutboundFailure& failure);
+    QByteArray serializedHead() const;
     void attach(Stream* origin);
     void writeToOrigin(QByteArrayView data);
     void onOriginReadyRead();
@@ -85,7 +90,7 @@ private:
     EngineContext* m_context;
     Stream* m_client;
     Stream* m_origin = nullptr;
-    Dialer* m_dialer = nullptr;
+    OutboundConnector* m_dialer = nullptr;
     Request m_request;
     LogEvent* m_event;
     HttpParser m_responseParser;

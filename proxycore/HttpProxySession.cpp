@@ -5,6 +5,7 @@
 #include "HeaderRewriter.h"
 #include "HttpForwarder.h"
 #include "LocalResponses.h"
+#include "OutboundConnector.h"
 #include "ScratchBuffer.h"
 #include "TcpStream.h"
 #include "Tunnel.h"
@@ -307,16 +308,21 @@ void HttpProxySession::handleHead()
         m_state = State::StreamingBody;
         return;
     }
-    if (isConnect) {
-        if (toSelf) {
-            rejectRequest(400, "proxy_loop_detected",
-                          QStringLiteral("CONNECT to the proxy's own address would loop"));
-            return;
-        }
-        startConnect();
+    if (isConnect && toSelf) {
+        rejectRequest(400, "proxy_loop_detected",
+                      QStringLiteral("CONNECT to the proxy's own address would loop"));
         return;
     }
-    startForward();
+    m_route = m_context->chooseRoute(m_target.host, m_target.port,
+                                     isConnect ? QString() : m_event.target);
+    m_event.route = m_route.routeName();
+    m_event.rule = m_route.ruleText;
+    if (rejectIfBlocked())
+        return;
+    if (isConnect)
+        startConnect();
+    else
+        startForward();
 }
 
 void HttpProxySession::requestComplete()
@@ -356,51 +362,56 @@ void HttpProxySession::rejectRequest(int status, QByteArrayView proxyStatus, con
 void HttpProxySession::startConnect()
 {
     m_state = State::Dispatching;
-    m_dialer = new Dialer(m_context->resolver, m_target.host, m_target.port,
-                          m_context->settings.limits.connectTimeoutMs, this);
-    connect(m_dialer, &Dialer::succeeded, this, &HttpProxySession::onConnectDialed);
-    connect(m_dialer, &Dialer::failed, this, &HttpProxySession::onConnectFailed);
+    m_dialer =
+        new OutboundConnector(m_context, m_route.viaExit() ? &m_route.profile : nullptr,
+                              m_target.host, m_target.port, OutboundConnector::Mode::Tunnel, this);
+    connect(m_dialer, &OutboundConnector::succeeded, this, &HttpProxySession::onConnectDialed);
+    connect(m_dialer, &OutboundConnector::failed, this, &HttpProxySession::onConnectFailed);
     m_context->logger->started(m_event);
     m_dialer->start();
 }
 
-void HttpProxySession::onConnectDialed(Stream* stream, qint64 elapsedUs)
+void HttpProxySession::onConnectDialed(Stream* stream, const QByteArray& initialData,
+                                       qint64 elapsedUs)
 {
     m_dialer->deleteLater();
     m_dialer = nullptr;
     m_event.connectUs = elapsedUs;
     m_event.status = 200;
-    startTunnel(stream, QByteArrayLiteral("HTTP/1.1 200 Connection established\r\n\r\n"));
+    startTunnel(stream,
+                QByteArrayLiteral("HTTP/1.1 200 Connection established\r\n\r\n") + initialData);
 }
 
-void HttpProxySession::onConnectFailed(DialError error, const QString& message)
+void HttpProxySession::onConnectFailed(const OutboundFailure& failure)
 {
     m_dialer->deleteLater();
     m_dialer = nullptr;
-    int status = 502;
-    QByteArrayView type = "proxy_internal_error";
-    switch (error) {
-    case DialError::HostNotFound:
-        type = "dns_error";
-        break;
-    case DialError::Refused:
-        type = "connection_refused";
-        break;
-    case DialError::TimedOut:
-        status = 504, type = "connection_timeout";
-        break;
-    case DialError::Unreachable:
-        type = "destination_unavailable";
-        break;
-    case DialError::Other:
-        break;
-    }
-    m_event.status = status;
-    m_event.error = message;
-    m_client->write(
-        LocalResponses::error(status, type, QStringLiteral("Switchyard %1.").arg(message), true));
+    m_event.status = failure.httpStatus();
+    m_event.error = failure.message;
+    m_client->write(LocalResponses::error(failure.httpStatus(), failure.proxyStatusError(),
+                                          QStringLiteral("Switchyard %1.").arg(failure.message),
+                                          true));
     finishEvent();
     closeAfterWrites();
+}
+
+bool HttpProxySession::rejectIfBlocked()
+{
+    if (!m_route.isBlocked())
+        return false;
+    const QString why = !m_route.error.isEmpty() ? m_route.error
+                        : m_route.ruleText.isEmpty()
+                            ? QStringLiteral("the default action blocks it")
+                            : QStringLiteral("the rule \"%1\" blocks it").arg(m_route.ruleText);
+    m_event.status = 403;
+    m_event.error = why;
+    // The connection closes: a request body that may follow is never parsed.
+    m_client->write(LocalResponses::error(
+        403, "http_request_denied",
+        QStringLiteral("Switchyard blocked %1: %2.").arg(m_event.target, why), true));
+    finishEvent();
+    closeAfterWrites();
+    return true;
 }
 
 void HttpProxySession::startForward()
@@ -431,6 +442,8 @@ void HttpProxySession::startForward()
             {QByteArrayLiteral("Transfer-Encoding"), QByteArrayLiteral("chunked")});
     request.hasBody = request.chunkedBody || m_parser.contentLength() > 0;
     request.requestTarget = m_target.pathAndQuery;
+    request.absoluteUrl = "http://" + hostValue + m_target.pathAndQuery;
+    request.route = m_route;
     request.host = m_target.host;
     request.port = m_target.port;
     request.headRequest = m_head.method == "HEAD";

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Dialer.h"
+#include "EngineContext.h"
 #include "HttpParser.h"
 #include "HttpTarget.h"
 #include "LogEvent.h"
@@ -11,8 +11,9 @@
 
 namespace Switchyard {
 
-struct EngineContext;
 class HttpForwarder;
+class OutboundConnector;
+struct OutboundFailure;
 class Stream;
 class TcpStream;
 class Tunnel;
@@ -65,8 +66,9 @@ private:
                         const QString& error = {});
     void rejectRequest(int status, QByteArrayView proxyStatus, const QString& reason);
     void startConnect();
-    void onConnectDialed(Stream* stream, qint64 elapsedUs);
-    void onConnectFailed(DialError error, const QString& message);
+    void onConnectDialed(Stream* stream, const QByteArray& initialData, qint64 elapsedUs);
+    void onConnectFailed(const OutboundFailure& failure);
+    bool rejectIfBlocked();
     void startForward();
     void onForwardFinished(bool keepAlive);
     void onUpgraded(Stream* origin, const QByteArray& originData);
@@ -94,7 +96,8 @@ private:
     bool m_upgradeRequest = false;
     bool m_keepAlive = true;
     HttpForwarder* m_forwarder = nullptr;
-    Dialer* m_dialer = nullptr;
+    OutboundConnector* m_dialer = nullptr;
+    RouteChoice m_route;
     Tunnel* m_tunnel = nullptr;
     QTimer m_timer; ///< head deadline or idle timeout, depending on the state
     QString m_clientAddress;

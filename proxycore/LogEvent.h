@@ -29,8 +29,10 @@ enum class LogPhase : quint8 {
 };
 
 /// One request or tunnel as the engine saw it. Events leave the engine in batches
-/// (see Engine::eventsReady); an exchange is reported once when it starts and once
-/// when it finishes, with the same id, so views can update rows in place.
+/// (see Engine::eventsReady). An exchange still running at a flush is reported as
+/// Started, and again as Finished (same id) when it ends, so views can update the
+/// row in place; one that starts and ends between two flushes is reported once,
+/// as Finished.
 struct LogEvent
 {
     quint64 id = 0;
@@ -41,10 +43,12 @@ struct LogEvent
     QByteArray method; ///< "GET", "CONNECT"; empty for SOCKS
     QString host;      ///< destination host as the client named it
     quint16 port = 0;
-    QString target;          ///< absolute URL (userinfo stripped) or host:port
-    QByteArray httpVersion;  ///< "HTTP/1.1" as the client spoke it
-    int status = 0;          ///< HTTP status given to the client, or 0
-    quint8 socksReply = 0;   ///< SOCKS reply code sent, for SOCKS tunnels
+    QString target;         ///< absolute URL (userinfo stripped) or host:port
+    QByteArray httpVersion; ///< "HTTP/1.1" as the client spoke it
+    int status = 0;         ///< HTTP status given to the client, or 0
+    quint8 socksReply = 0;  ///< SOCKS reply code sent, for SOCKS tunnels
+    /// Payload bytes: bodies for plain HTTP (heads not counted), everything
+    /// relayed for tunnels.
     quint64 bytesUp = 0;     ///< bytes from the client towards the destination
     quint64 bytesDown = 0;   ///< bytes from the destination towards the client
     qint64 durationUs = -1;  ///< whole exchange, -1 while running
