@@ -1,5 +1,9 @@
 #include "CommandLine.h"
 
+#include "ProfileChecker.h"
+#include "SettingsStore.h"
+
+#include <QDir>
 #include <cstring>
 
 namespace Switchyard {
@@ -35,6 +39,29 @@ CommandLine::CommandLine()
                              tr("Serve at most <n> client connections at once (default %1).")
                                  .arg(ProxyLimits{}.maxClientConnections),
                              tr("n")),
+      m_upstreamOption(QStringLiteral("upstream"),
+                       tr("Send all traffic through the exit <uri>: http://, https://, socks5://, "
+                          "socks5h:// (names resolved by the exit) or socks4a://, with optional "
+                          "user:password@. Traffic never falls back to direct if the exit fails."),
+                       tr("uri")),
+      m_checkProfileOption(QStringLiteral("check-profile"),
+                           tr("Fetch the --check-url through the exit <uri>, print the status and "
+                              "latency, and exit (0 when it works)."),
+                           tr("uri")),
+      m_checkUrlOption(QStringLiteral("check-url"),
+                       tr("The URL --check-profile fetches (default %1).")
+                           .arg(QString::fromLatin1(ProfileChecker::defaultUrl)),
+                       tr("url"), QString::fromLatin1(ProfileChecker::defaultUrl)),
+      m_configOption(QStringLiteral("config"),
+                     tr("Read the settings from <file> instead of %1. Headless runs read it and "
+                        "never write it; options given here override it for this run only.")
+                         .arg(QDir::toNativeSeparators(SettingsStore::defaultFilePath())),
+                     tr("file")),
+      m_setPasswordOption(QStringLiteral("set-password"),
+                          tr("Store the password of the exit <profile> (its id or name) in the "
+                             "system keychain, read without echo from the terminal or from "
+                             "standard input, and exit."),
+                          tr("profile")),
       m_helpOption({QStringLiteral("h"), QStringLiteral("help")}, tr("Show this help and exit.")),
       m_versionOption({QStringLiteral("v"), QStringLiteral("version")},
                       tr("Show the version and exit."))
@@ -42,8 +69,9 @@ CommandLine::CommandLine()
     m_parser.setApplicationDescription(
         tr("Switchyard: a local HTTP proxy that shows every request passing through it."));
     m_parser.addOptions({m_headlessOption, m_listenOption, m_logOption, m_viaOption,
-                         m_connectTimeoutOption, m_maxConnectionsOption, m_helpOption,
-                         m_versionOption});
+                         m_connectTimeoutOption, m_maxConnectionsOption, m_upstreamOption,
+                         m_checkProfileOption, m_checkUrlOption, m_configOption,
+                         m_setPasswordOption, m_helpOption, m_versionOption});
 }
 
 CommandLine::Action CommandLine::parse(const QStringList& arguments)
@@ -61,6 +89,31 @@ CommandLine::Action CommandLine::parse(const QStringList& arguments)
     if (m_parser.isSet(m_versionOption))
         return Action::ShowVersion;
 
+    m_configPath = m_parser.value(m_configOption);
+    if (m_parser.isSet(m_configOption) && m_configPath.isEmpty()) {
+        m_error = tr("--config needs a file name");
+        return Action::Error;
+    }
+    if (m_parser.isSet(m_setPasswordOption)) {
+        m_passwordProfile = m_parser.value(m_setPasswordOption);
+        if (m_passwordProfile.isEmpty()) {
+            m_error = tr("--set-password needs the id or name of an exit");
+            return Action::Error;
+        }
+        // Anything else would be silently ignored; say so instead.
+        for (const QCommandLineOption* other :
+             {&m_headlessOption, &m_listenOption, &m_logOption, &m_viaOption,
+              &m_connectTimeoutOption, &m_maxConnectionsOption, &m_upstreamOption,
+              &m_checkProfileOption, &m_checkUrlOption}) {
+            if (m_parser.isSet(*other)) {
+                m_error = tr("--set-password takes no option but --config (not --%1)")
+                              .arg(other->names().constFirst());
+                return Action::Error;
+            }
+        }
+        return Action::SetPassword;
+    }
+
     m_headless = m_parser.isSet(m_headlessOption);
     m_logFile = m_parser.value(m_logOption);
     if (m_parser.isSet(m_logOption) && m_logFile.isEmpty()) {
@@ -73,6 +126,28 @@ CommandLine::Action CommandLine::parse(const QStringList& arguments)
     if (!readPositive(m_maxConnectionsOption, &m_settings.limits.maxClientConnections))
         return Action::Error;
 
+    if (m_parser.isSet(m_checkProfileOption)) {
+        QString error;
+        m_checkProfile = UpstreamProfile::fromUri(m_parser.value(m_checkProfileOption), &error);
+        if (!error.isEmpty()) {
+            m_error = tr("--check-profile: %1").arg(error);
+            return Action::Error;
+        }
+        m_checkUrl = m_parser.value(m_checkUrlOption);
+        return Action::CheckProfile;
+    }
+    if (m_parser.isSet(m_upstreamOption)) {
+        QString error;
+        const UpstreamProfile exit =
+            UpstreamProfile::fromUri(m_parser.value(m_upstreamOption), &error);
+        if (!error.isEmpty()) {
+            m_error = tr("--upstream: %1").arg(error);
+            return Action::Error;
+        }
+        m_settings.profiles = {exit};
+        m_settings.routing.defaultAction = RouteAction::through(exit.id);
+    }
+
     // A bad address is reported as a failure to listen, like an address in use,
     // so that both read the same to the user.
     m_listenText = m_parser.value(m_listenOption);
@@ -84,6 +159,30 @@ CommandLine::Action CommandLine::parse(const QStringList& arguments)
         m_settings.listenPort = port;
     }
     return Action::Run;
+}
+
+bool CommandLine::replacesRouting() const
+{
+    return m_parser.isSet(m_upstreamOption);
+}
+
+void CommandLine::applyOverrides(EngineSettings* settings) const
+{
+    if (m_parser.isSet(m_listenOption) && m_listenError.isEmpty()) {
+        settings->listenAddress = m_settings.listenAddress;
+        settings->listenPort = m_settings.listenPort;
+    }
+    if (m_parser.isSet(m_viaOption))
+        settings->addViaHeader = true;
+    if (m_parser.isSet(m_connectTimeoutOption))
+        settings->limits.connectTimeoutMs = m_settings.limits.connectTimeoutMs;
+    if (m_parser.isSet(m_maxConnectionsOption))
+        settings->limits.maxClientConnections = m_settings.limits.maxClientConnections;
+    if (replacesRouting()) {
+        // All traffic through this one exit: the file's exits and rules do not apply.
+        settings->profiles = m_settings.profiles;
+        settings->routing = m_settings.routing;
+    }
 }
 
 bool CommandLine::readPositive(const QCommandLineOption& option, int* value)
@@ -118,10 +217,13 @@ bool CommandLine::wantsGui(int argc, const char* const* argv)
         const char* arg = argv[i];
         if (std::strcmp(arg, "--") == 0)
             break;
-        for (const char* windowless : {"--headless", "--help", "-h", "--version", "-v"}) {
+        for (const char* windowless :
+             {"--headless", "--help", "-h", "--version", "-v", "--check-profile"}) {
             if (std::strcmp(arg, windowless) == 0)
                 return false;
         }
+        if (std::strncmp(arg, "--set-password", 14) == 0 && (arg[14] == '\0' || arg[14] == '='))
+            return false;
     }
     return true;
 }

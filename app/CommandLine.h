@@ -17,7 +17,7 @@ class CommandLine
 {
     Q_DECLARE_TR_FUNCTIONS(CommandLine)
 public:
-    enum class Action { Run, ShowHelp, ShowVersion, Error };
+    enum class Action { Run, ShowHelp, ShowVersion, CheckProfile, SetPassword, Error };
 
     CommandLine();
 
@@ -37,6 +37,18 @@ public:
     QString listenError() const { return m_listenError; }
     /// The --log file; empty means standard error.
     QString logFile() const { return m_logFile; }
+    /// The --config file; empty means the default (SettingsStore::defaultFilePath()).
+    QString configPath() const { return m_configPath; }
+    /// The exit (id or name) given to --set-password.
+    QString passwordProfile() const { return m_passwordProfile; }
+    /// Whether --upstream replaces the settings file's exits and rules in this run.
+    bool replacesRouting() const;
+    /// Puts the options that were given on top of settings (read from the
+    /// settings file); what was not given on the command line stays as it is.
+    void applyOverrides(EngineSettings* settings) const;
+    /// The exit given to --check-profile, and the URL to fetch through it.
+    UpstreamProfile checkProfile() const { return m_checkProfile; }
+    QString checkUrl() const { return m_checkUrl; }
     /// Defaults changed by whatever options were given.
     EngineSettings engineSettings() const { return m_settings; }
 
@@ -55,6 +67,11 @@ private:
     QCommandLineOption m_viaOption;
     QCommandLineOption m_connectTimeoutOption;
     QCommandLineOption m_maxConnectionsOption;
+    QCommandLineOption m_upstreamOption;
+    QCommandLineOption m_checkProfileOption;
+    QCommandLineOption m_checkUrlOption;
+    QCommandLineOption m_configOption;
+    QCommandLineOption m_setPasswordOption;
     QCommandLineOption m_helpOption;
     QCommandLineOption m_versionOption;
 
@@ -63,6 +80,10 @@ private:
     QString m_listenText;
     QString m_listenError;
     QString m_logFile;
+    QString m_configPath;
+    QString m_passwordProfile;
+    UpstreamProfile m_checkProfile;
+    QString m_checkUrl;
     EngineSettings m_settings;
 };
 

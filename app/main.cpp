@@ -2,6 +2,9 @@
 #include "Console.h"
 #include "Engine.h"
 #include "HeadlessRunner.h"
+#include "PasswordCommand.h"
+#include "ProfileChecker.h"
+#include "RunSettings.h"
 #include "UnixSignalWatcher.h"
 
 #include <QCoreApplication>
@@ -15,6 +18,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 
 using namespace Switchyard;
 
@@ -37,6 +41,8 @@ int handleNonRunActions(CommandLine& commandLine, CommandLine::Action action)
             QCoreApplication::translate("main", "try 'switchyard --help' for the list of options"));
         return EXIT_FAILURE;
     case CommandLine::Action::Run:
+    case CommandLine::Action::CheckProfile:
+    case CommandLine::Action::SetPassword:
         break;
     }
     if (!commandLine.listenError().isEmpty()) {
@@ -55,27 +61,77 @@ void watchTerminationSignals(UnixSignalWatcher* watcher)
     }
 }
 
+// --check-profile: one fetch through the exit, then the verdict on standard output.
+int runProfileCheck(QCoreApplication& app, const CommandLine& commandLine)
+{
+    const UpstreamProfile exit = commandLine.checkProfile();
+    ProfileChecker checker(exit, QUrl(commandLine.checkUrl()));
+    int exitCode = EXIT_FAILURE;
+    QObject::connect(
+        &checker, &ProfileChecker::finished, &app, [&](const ProfileCheckResult& result) {
+            if (result.ok) {
+                Console::printOutput(
+                    QStringLiteral("OK %1 %2 ms").arg(result.httpStatus).arg(result.latencyMs));
+                exitCode = EXIT_SUCCESS;
+            } else {
+                Console::printOutput(QStringLiteral("FAILED: %1").arg(result.error));
+            }
+            app.quit();
+        });
+    checker.start();
+    app.exec();
+    return exitCode;
+}
+
+// --set-password: one exit's password into the keychain, then exit.
+int runSetPassword(QCoreApplication& app, const CommandLine& commandLine)
+{
+    PasswordCommand command;
+    QObject::connect(&command, &PasswordCommand::finished, &app, &QCoreApplication::exit);
+    if (!command.start(commandLine.configPath(), commandLine.passwordProfile()))
+        return EXIT_FAILURE;
+    return app.exec();
+}
+
 int runWithoutWindow(int& argc, char** argv)
 {
     QCoreApplication app(argc, argv);
     CommandLine commandLine;
-    if (const int exitCode = handleNonRunActions(commandLine, commandLine.parse(app.arguments()));
-        exitCode >= 0)
+    const CommandLine::Action action = commandLine.parse(app.arguments());
+    if (action == CommandLine::Action::CheckProfile)
+        return runProfileCheck(app, commandLine);
+    if (action == CommandLine::Action::SetPassword)
+        return runSetPassword(app, commandLine);
+    if (const int exitCode = handleNonRunActions(commandLine, action); exitCode >= 0)
         return exitCode;
-
-    EngineSettings settings = commandLine.engineSettings();
-    // The headless log is one line per exchange: copying headers and bodies out
-    // of the engine thread would be work nobody reads.
-    settings.capture.enabled = false;
 
     Engine engine;
     HeadlessRunner runner(&engine);
+    // The settings file is the base, the options given override it for this run.
+    RunSettings runSettings(commandLine, RunSettings::Mode::Headless);
+    bool engineStarted = false;
     UnixSignalWatcher signalWatcher;
     watchTerminationSignals(&signalWatcher);
-    QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &runner,
-                     &HeadlessRunner::stop);
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &runner, [&] {
+        // Before the engine runs (the keychain may still be answering) there is
+        // nothing to stop.
+        if (engineStarted)
+            runner.stop();
+        else
+            app.exit(EXIT_SUCCESS);
+    });
     QObject::connect(&runner, &HeadlessRunner::finished, &app, &QCoreApplication::exit);
-    if (!runner.start(settings, commandLine.logFile()))
+    QObject::connect(&runSettings, &RunSettings::failed, &app, [&app] { app.exit(EXIT_FAILURE); });
+    QObject::connect(&runSettings, &RunSettings::ready, &runner, [&](const EngineSettings& ready) {
+        EngineSettings settings = ready;
+        // The headless log is one line per exchange: copying headers and bodies out
+        // of the engine thread would be work nobody reads.
+        settings.capture.enabled = false;
+        engineStarted = runner.start(settings, commandLine.logFile());
+        if (!engineStarted)
+            app.exit(EXIT_FAILURE);
+    });
+    if (!runSettings.start())
         return EXIT_FAILURE;
     return app.exec();
 }
@@ -109,13 +165,21 @@ int runWithWindow(int& argc, char** argv)
         return exitCode;
 
     Engine engine;
-    MainWindow window(&engine, commandLine.engineSettings());
+    std::unique_ptr<MainWindow> window;
+    RunSettings runSettings(commandLine, RunSettings::Mode::Window);
     UnixSignalWatcher signalWatcher;
     watchTerminationSignals(&signalWatcher);
     QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &app,
                      &QCoreApplication::quit);
-    window.show();
-    window.setProxyEnabled(true);
+    QObject::connect(&runSettings, &RunSettings::failed, &app, [&app] { app.exit(EXIT_FAILURE); });
+    // The window opens once the keychain has answered for the exits' passwords.
+    QObject::connect(&runSettings, &RunSettings::ready, &app, [&](const EngineSettings& settings) {
+        window = std::make_unique<MainWindow>(&engine, settings);
+        window->show();
+        window->setProxyEnabled(true);
+    });
+    if (!runSettings.start())
+        return EXIT_FAILURE;
     return app.exec();
 }
 #endif

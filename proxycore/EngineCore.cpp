@@ -1,10 +1,11 @@
 #include "EngineCore.h"
 
+#include "ClientSession.h"
 #include "EventLogger.h"
-#include "HttpProxySession.h"
 #include "Listener.h"
 #include "LocalResponses.h"
 #include "OriginPool.h"
+#include "ProtocolSniffer.h"
 #include "Resolver.h"
 #include "TcpStream.h"
 
@@ -68,10 +69,10 @@ void EngineCore::closeAll()
     m_statsTimer.stop();
     delete m_listener;
     m_listener = nullptr;
-    const QSet<HttpProxySession*> sessions = std::exchange(m_sessions, {});
-    for (HttpProxySession* session : sessions) {
-        disconnect(session, nullptr, this, nullptr);
-        delete session;
+    const QSet<QObject*> connections = std::exchange(m_connections, {});
+    for (QObject* connection : connections) {
+        disconnect(connection, nullptr, this, nullptr);
+        delete connection;
     }
     m_context.activeConnections = 0;
     m_pool->clear();
@@ -104,22 +105,30 @@ void EngineCore::onIncoming(int descriptor)
         ::close(descriptor);
         return;
     }
-    auto* stream = new TcpStream(descriptor);
-    auto* session = new HttpProxySession(&m_context, stream, this);
-    m_sessions.insert(session);
+    auto* sniffer = new ProtocolSniffer(&m_context, new TcpStream(descriptor), this);
+    m_connections.insert(sniffer);
     ++m_context.activeConnections;
-    connect(session, &HttpProxySession::closed, this,
-            [this, session] { onSessionClosed(session); });
-    session->start();
+    connect(sniffer, &ProtocolSniffer::identified, this, [this, sniffer](ClientSession* session) {
+        m_connections.remove(sniffer);
+        sniffer->deleteLater();
+        session->setParent(this);
+        m_connections.insert(session);
+        connect(session, &ClientSession::closed, this,
+                [this, session] { onConnectionClosed(session); });
+        session->start();
+    });
+    connect(sniffer, &ProtocolSniffer::abandoned, this,
+            [this, sniffer] { onConnectionClosed(sniffer); });
+    sniffer->start();
 }
 
-void EngineCore::onSessionClosed(HttpProxySession* session)
+void EngineCore::onConnectionClosed(QObject* connection)
 {
-    if (!m_sessions.remove(session))
+    if (!m_connections.remove(connection))
         return;
     --m_context.activeConnections;
-    disconnect(session, nullptr, this, nullptr);
-    session->deleteLater();
+    disconnect(connection, nullptr, this, nullptr);
+    connection->deleteLater();
 }
 
 void EngineCore::publishStats()

@@ -10,7 +10,6 @@
 namespace Switchyard {
 
 class EventLogger;
-class HttpProxySession;
 class Listener;
 class OriginPool;
 class Resolver;
@@ -38,7 +37,7 @@ Q_SIGNALS:
 
 private:
     void onIncoming(int descriptor);
-    void onSessionClosed(HttpProxySession* session);
+    void onConnectionClosed(QObject* connection);
     void publishStats();
     void closeAll();
 
@@ -47,8 +46,8 @@ private:
     OriginPool* m_pool;
     EventLogger* m_logger;
     Listener* m_listener = nullptr;
-    QSet<HttpProxySession*> m_sessions;
-    QTimer m_statsTimer; // parented: moves to the engine thread with this object
+    QSet<QObject*> m_connections; ///< sniffers and sessions, one per client
+    QTimer m_statsTimer;          // parented: moves to the engine thread with this object
 };
 
 } // namespace Switchyard

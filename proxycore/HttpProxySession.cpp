@@ -4,6 +4,7 @@
 #include "EventLogger.h"
 #include "HeaderRewriter.h"
 #include "HttpForwarder.h"
+#include "InboundAuthenticator.h"
 #include "LocalResponses.h"
 #include "OutboundConnector.h"
 #include "ScratchBuffer.h"
@@ -46,18 +47,14 @@ QString describe(int status, const QString& reason)
 } // namespace
 
 HttpProxySession::HttpProxySession(EngineContext* context, TcpStream* client, QObject* parent)
-    : QObject(parent), m_context(context), m_client(client),
-      m_parser(HttpParser::Type::Request, this, requestLimits(context))
+    : ClientSession(parent), m_context(context), m_client(client),
+      m_parser(HttpParser::Type::Request, this, requestLimits(context)), m_record(context)
 {
     client->setParent(this);
     m_timer.setSingleShot(true);
 }
 
-HttpProxySession::~HttpProxySession()
-{
-    if (m_eventOpen)
-        finishEvent();
-}
+HttpProxySession::~HttpProxySession() = default;
 
 void HttpProxySession::start()
 {
@@ -138,8 +135,9 @@ void HttpProxySession::onClientDrained()
 
 void HttpProxySession::onClientFailed()
 {
-    if (m_eventOpen && m_event.error.isEmpty())
-        m_event.error = QStringLiteral("client connection broke: %1").arg(m_client->errorString());
+    if (m_record.isOpen() && m_record.event.error.isEmpty())
+        m_record.event.error =
+            QStringLiteral("client connection broke: %1").arg(m_client->errorString());
     closeNow();
 }
 
@@ -238,26 +236,9 @@ void HttpProxySession::onMessageComplete()
 
 void HttpProxySession::beginEvent(LogProtocol protocol)
 {
-    m_event = LogEvent();
-    m_event.id = m_context->logger->nextId();
-    m_event.startedAtMs = QDateTime::currentMSecsSinceEpoch();
-    m_event.clientAddress = m_clientAddress;
-    m_event.protocol = protocol;
-    m_event.method = m_head.method;
-    m_event.httpVersion = m_head.versionString();
-    m_event.route = QStringLiteral("direct");
-    m_eventClock.start();
-    m_eventOpen = true;
-}
-
-void HttpProxySession::finishEvent()
-{
-    if (!m_eventOpen)
-        return;
-    m_eventOpen = false;
-    m_event.durationUs = m_eventClock.nsecsElapsed() / 1000;
-    ++m_context->totalRequests;
-    m_context->logger->finished(std::move(m_event));
+    m_record.begin(protocol, m_clientAddress);
+    m_record.event.method = m_head.method;
+    m_record.event.httpVersion = m_head.versionString();
 }
 
 void HttpProxySession::handleHead()
@@ -269,27 +250,27 @@ void HttpProxySession::handleHead()
     m_target = HttpTarget();
     const bool isConnect = m_head.method == "CONNECT";
     beginEvent(isConnect ? LogProtocol::Connect : LogProtocol::Http);
-    m_event.target = QString::fromLatin1(m_head.target);
+    m_record.event.target = QString::fromLatin1(m_head.target);
     if (const QString error = parseRequestTarget(m_head.method, m_head.target, &m_target);
         !error.isEmpty()) {
         rejectRequest(400, "http_request_error", error);
         return;
     }
-    m_event.host = m_target.host;
-    m_event.port = m_target.port;
+    m_record.event.host = m_target.host;
+    m_record.event.port = m_target.port;
     if (m_target.form == HttpTarget::Form::Absolute)
-        m_event.target = m_target.displayUrl();
+        m_record.event.target = m_target.displayUrl();
     else if (m_target.form == HttpTarget::Form::Authority)
-        m_event.target = QString::fromLatin1(m_target.authority());
+        m_record.event.target = QString::fromLatin1(m_target.authority());
 
     const bool toSelf = m_target.form == HttpTarget::Form::Origin ||
                         m_target.form == HttpTarget::Form::Asterisk ||
                         m_context->isSelf(m_target.host, m_target.port);
     if (toSelf && !isConnect) {
-        m_event.protocol = LogProtocol::Local;
-        m_event.route = QStringLiteral("local");
-        m_event.host = m_context->boundAddress.toString();
-        m_event.port = m_context->boundPort;
+        m_record.event.protocol = LogProtocol::Local;
+        m_record.event.route = QStringLiteral("local");
+        m_record.event.host = m_context->boundAddress.toString();
+        m_record.event.port = m_context->boundPort;
         const bool headOnly = m_head.method == "HEAD";
         if (m_head.method == "GET" || headOnly) {
             m_localResponse =
@@ -297,12 +278,12 @@ void HttpProxySession::handleHead()
                                                .arg(m_context->boundAddress.toString())
                                                .arg(m_context->boundPort),
                                            headOnly, !m_keepAlive);
-            m_event.status = 200;
+            m_record.event.status = 200;
         } else {
             m_localResponse = LocalResponses::error(
                 405, "http_request_denied",
                 QStringLiteral("Switchyard's own pages only answer GET and HEAD."), !m_keepAlive);
-            m_event.status = 405;
+            m_record.event.status = 405;
         }
         m_discardBody = true;
         m_state = State::StreamingBody;
@@ -313,10 +294,21 @@ void HttpProxySession::handleHead()
                       QStringLiteral("CONNECT to the proxy's own address would loop"));
         return;
     }
+    if (!InboundAuthenticator::matchesBasic(m_context->settings.inboundAuth,
+                                            m_head.value("proxy-authorization"))) {
+        m_record.event.status = 407;
+        m_record.event.error = m_head.contains("proxy-authorization")
+                                   ? QStringLiteral("wrong proxy username or password")
+                                   : QStringLiteral("proxy credentials required");
+        m_client->write(LocalResponses::authenticationRequired());
+        m_record.finish();
+        closeAfterWrites();
+        return;
+    }
     m_route = m_context->chooseRoute(m_target.host, m_target.port,
-                                     isConnect ? QString() : m_event.target);
-    m_event.route = m_route.routeName();
-    m_event.rule = m_route.ruleText;
+                                     isConnect ? QString() : m_record.event.target);
+    m_record.event.route = m_route.routeName();
+    m_record.event.rule = m_route.ruleText;
     if (rejectIfBlocked())
         return;
     if (isConnect)
@@ -331,7 +323,7 @@ void HttpProxySession::requestComplete()
         const bool close = !m_keepAlive;
         m_client->write(m_localResponse);
         m_localResponse.clear();
-        finishEvent();
+        m_record.finish();
         if (close) {
             closeAfterWrites();
         } else {
@@ -350,12 +342,12 @@ void HttpProxySession::requestComplete()
 
 void HttpProxySession::rejectRequest(int status, QByteArrayView proxyStatus, const QString& reason)
 {
-    if (!m_eventOpen)
+    if (!m_record.isOpen())
         beginEvent(LogProtocol::Http);
-    m_event.status = status;
-    m_event.error = reason;
+    m_record.event.status = status;
+    m_record.event.error = reason;
     m_client->write(LocalResponses::error(status, proxyStatus, describe(status, reason), true));
-    finishEvent();
+    m_record.finish();
     closeAfterWrites();
 }
 
@@ -367,7 +359,7 @@ void HttpProxySession::startConnect()
                               m_target.host, m_target.port, OutboundConnector::Mode::Tunnel, this);
     connect(m_dialer, &OutboundConnector::succeeded, this, &HttpProxySession::onConnectDialed);
     connect(m_dialer, &OutboundConnector::failed, this, &HttpProxySession::onConnectFailed);
-    m_context->logger->started(m_event);
+    m_record.publishStart();
     m_dialer->start();
 }
 
@@ -376,8 +368,8 @@ void HttpProxySession::onConnectDialed(Stream* stream, const QByteArray& initial
 {
     m_dialer->deleteLater();
     m_dialer = nullptr;
-    m_event.connectUs = elapsedUs;
-    m_event.status = 200;
+    m_record.event.connectUs = elapsedUs;
+    m_record.event.status = 200;
     startTunnel(stream,
                 QByteArrayLiteral("HTTP/1.1 200 Connection established\r\n\r\n") + initialData);
 }
@@ -386,12 +378,12 @@ void HttpProxySession::onConnectFailed(const OutboundFailure& failure)
 {
     m_dialer->deleteLater();
     m_dialer = nullptr;
-    m_event.status = failure.httpStatus();
-    m_event.error = failure.message;
+    m_record.event.status = failure.httpStatus();
+    m_record.event.error = failure.message;
     m_client->write(LocalResponses::error(failure.httpStatus(), failure.proxyStatusError(),
                                           QStringLiteral("Switchyard %1.").arg(failure.message),
                                           true));
-    finishEvent();
+    m_record.finish();
     closeAfterWrites();
 }
 
@@ -403,13 +395,13 @@ bool HttpProxySession::rejectIfBlocked()
                         : m_route.ruleText.isEmpty()
                             ? QStringLiteral("the default action blocks it")
                             : QStringLiteral("the rule \"%1\" blocks it").arg(m_route.ruleText);
-    m_event.status = 403;
-    m_event.error = why;
+    m_record.event.status = 403;
+    m_record.event.error = why;
     // The connection closes: a request body that may follow is never parsed.
     m_client->write(LocalResponses::error(
         403, "http_request_denied",
-        QStringLiteral("Switchyard blocked %1: %2.").arg(m_event.target, why), true));
-    finishEvent();
+        QStringLiteral("Switchyard blocked %1: %2.").arg(m_record.event.target, why), true));
+    m_record.finish();
     closeAfterWrites();
     return true;
 }
@@ -420,7 +412,7 @@ void HttpProxySession::startForward()
     request.head = m_head;
     m_upgradeRequest = m_parser.isUpgrade() && m_head.hasToken("upgrade", "websocket");
     if (m_upgradeRequest)
-        m_event.protocol = LogProtocol::WebSocket;
+        m_record.event.protocol = LogProtocol::WebSocket;
     HeaderRewriter::stripHopByHop(request.head,
                                   {m_context->settings.addViaHeader, m_upgradeRequest});
     QByteArray hostValue =
@@ -451,17 +443,17 @@ void HttpProxySession::startForward()
     request.clientHttp10 = m_head.versionMinor == 0;
     request.clientKeepAlive = m_keepAlive;
     if (m_context->settings.capture.enabled)
-        m_event.requestHeaders = request.head.headers;
+        m_record.event.requestHeaders = request.head.headers;
 
     m_state = State::StreamingBody;
-    m_forwarder = new HttpForwarder(m_context, m_client, std::move(request), &m_event, this);
+    m_forwarder = new HttpForwarder(m_context, m_client, std::move(request), &m_record.event, this);
     connect(m_forwarder, &HttpForwarder::bodyDrained, this, [this] {
         if (m_state == State::StreamingBody)
             processLeftover();
     });
     connect(m_forwarder, &HttpForwarder::finished, this, &HttpProxySession::onForwardFinished);
     connect(m_forwarder, &HttpForwarder::upgraded, this, &HttpProxySession::onUpgraded);
-    m_context->logger->started(m_event);
+    m_record.publishStart();
     m_forwarder->start();
 }
 
@@ -470,7 +462,7 @@ void HttpProxySession::onForwardFinished(bool keepAlive)
     HttpForwarder* forwarder = std::exchange(m_forwarder, nullptr);
     disconnect(forwarder, nullptr, this, nullptr);
     forwarder->deleteLater();
-    finishEvent();
+    m_record.finish();
     if (m_state != State::AwaitingResponse) {
         // Answered before the request body was all read: its end is unknown.
         closeAfterWrites();
@@ -500,23 +492,23 @@ void HttpProxySession::startTunnel(Stream* upstream, const QByteArray& toClient)
     m_state = State::Tunnel;
     disconnect(m_client, nullptr, this, nullptr);
     m_tunnel = new Tunnel(m_client, upstream, m_context->settings.limits.bufferBytes, this);
-    const quint64 upBefore = m_event.bytesUp;
-    const quint64 downBefore = m_event.bytesDown;
+    const quint64 upBefore = m_record.event.bytesUp;
+    const quint64 downBefore = m_record.event.bytesDown;
     connect(m_tunnel, &Tunnel::finished, this, [this, upBefore, downBefore](const QString& error) {
-        m_event.bytesUp = upBefore + m_tunnel->bytesUp();
-        m_event.bytesDown = downBefore + m_tunnel->bytesDown();
+        m_record.event.bytesUp = upBefore + m_tunnel->bytesUp();
+        m_record.event.bytesDown = downBefore + m_tunnel->bytesDown();
         m_context->totalBytesUp += m_tunnel->bytesUp();
         m_context->totalBytesDown += m_tunnel->bytesDown();
-        if (!error.isEmpty() && m_event.error.isEmpty())
-            m_event.error = error;
-        finishEvent();
+        if (!error.isEmpty() && m_record.event.error.isEmpty())
+            m_record.event.error = error;
+        m_record.finish();
         m_closed = true;
         Q_EMIT closed();
     });
     m_client->write(toClient);
     if (!m_leftover.isEmpty()) {
         upstream->write(m_leftover);
-        m_event.bytesUp += quint64(m_leftover.size());
+        m_record.event.bytesUp += quint64(m_leftover.size());
         m_leftover.clear();
     }
     m_tunnel->start();
@@ -570,10 +562,10 @@ void HttpProxySession::closeNow()
         m_dialer = nullptr;
     }
     m_client->close();
-    if (m_eventOpen) {
-        if (m_event.error.isEmpty())
-            m_event.error = QStringLiteral("client closed the connection");
-        finishEvent();
+    if (m_record.isOpen()) {
+        if (m_record.event.error.isEmpty())
+            m_record.event.error = QStringLiteral("client closed the connection");
+        m_record.finish();
     }
     Q_EMIT closed();
 }

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "ClientSession.h"
 #include "EngineContext.h"
+#include "ExchangeRecord.h"
 #include "HttpParser.h"
 #include "HttpTarget.h"
 #include "LogEvent.h"
@@ -22,7 +24,7 @@ class Tunnel;
 /// and pipelined, one at a time), answers those meant for the proxy itself, opens
 /// CONNECT tunnels, and hands plain requests to an HttpForwarder. Enforces the
 /// head size, head deadline and idle limits, and logs every exchange.
-class HttpProxySession : public QObject, private HttpMessageHandler
+class HttpProxySession : public ClientSession, private HttpMessageHandler
 {
     Q_OBJECT
 public:
@@ -30,11 +32,7 @@ public:
     HttpProxySession(EngineContext* context, TcpStream* client, QObject* parent = nullptr);
     ~HttpProxySession() override;
 
-    void start();
-
-Q_SIGNALS:
-    /// The connection is over; the owner deletes the session later.
-    void closed();
+    void start() override;
 
 private:
     enum class State {
@@ -74,7 +72,6 @@ private:
     void onUpgraded(Stream* origin, const QByteArray& originData);
     void startTunnel(Stream* upstream, const QByteArray& toClient);
     void onTunnelFinished(const QString& error);
-    void finishEvent();
     void nextRequest();
     void closeAfterWrites();
     void closeNow();
@@ -86,9 +83,7 @@ private:
     State m_state = State::Idle;
     HttpHead m_head;
     HttpTarget m_target;
-    LogEvent m_event;
-    bool m_eventOpen = false;
-    QElapsedTimer m_eventClock;
+    ExchangeRecord m_record;
     QByteArray m_leftover; ///< unparsed client bytes held while an exchange runs
     bool m_discardBody = false;
     QByteArray m_localResponse; ///< sent once a local request's body has been read

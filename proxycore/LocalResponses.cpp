@@ -68,6 +68,15 @@ QByteArray LocalResponses::error(int status, QByteArrayView proxyStatusError, co
     return response(status, "text/plain; charset=utf-8", body, false, closeConnection, proxyStatus);
 }
 
+QByteArray LocalResponses::authenticationRequired()
+{
+    const QByteArray body = "Switchyard requires a username and password: set them as the proxy "
+                            "credentials of your browser or system.\n";
+    return response(407, "text/plain; charset=utf-8", body, false, true,
+                    "Proxy-Authenticate: Basic realm=\"Switchyard\", charset=\"UTF-8\"\r\n"
+                    "Proxy-Status: Switchyard; error=http_request_denied\r\n");
+}
+
 QByteArray LocalResponses::statusPage(const QString& listenAddress, bool headOnly,
                                       bool closeConnection)
 {

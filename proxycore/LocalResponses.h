@@ -15,6 +15,8 @@ public:
     /// Proxy-Status field naming the error type (e.g. "dns_error").
     static QByteArray error(int status, QByteArrayView proxyStatusError, const QString& text,
                             bool closeConnection);
+    /// 407 asking the client for Switchyard's own credentials (Basic).
+    static QByteArray authenticationRequired();
     /// The small HTML page served for requests addressed to the proxy itself.
     static QByteArray statusPage(const QString& listenAddress, bool headOnly, bool closeConnection);
     static QByteArray reasonPhrase(int status);

@@ -27,9 +27,13 @@ QString formatLogLine(const LogEvent& event)
 {
     const QString time = QDateTime::fromMSecsSinceEpoch(event.startedAtMs)
                              .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz"));
-    const QString status = event.status > 0       ? QString::number(event.status)
-                           : event.socksReply > 0 ? QStringLiteral("socks:%1").arg(event.socksReply)
-                                                  : QStringLiteral("-");
+    const bool socks =
+        event.protocol == LogProtocol::Socks5 || event.protocol == LogProtocol::Socks4;
+    QString status = QStringLiteral("-");
+    if (event.status > 0)
+        status = QString::number(event.status);
+    else if (socks)
+        status = QStringLiteral("socks:0x%1").arg(event.socksReply, 2, 16, QLatin1Char('0'));
     QString line =
         QStringLiteral("%1 #%2 %3 %4 %5 %6 %7 up=%8 down=%9 %10ms route=%11")
             .arg(time)

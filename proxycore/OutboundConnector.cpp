@@ -177,6 +177,7 @@ void OutboundConnector::onReadyRead()
     if (m_finished || !m_stream)
         return;
     char chunk[4096];
+    bool ended = false;
     for (;;) {
         const qint64 n = m_stream->read(chunk, sizeof chunk);
         if (n > 0) {
@@ -191,27 +192,29 @@ void OutboundConnector::onReadyRead()
         if (n < 0) {
             if (m_stream->errorCode() != 0)
                 return; // failed() follows
-            fail(OutboundFailure::Kind::ExitProtocol,
-                 QStringLiteral("%1 closed the connection during the handshake").arg(exitLabel()));
-            return;
+            ended = true;
         }
         break;
     }
+    // An exit that refuses often replies and closes at once: read the reply first.
     switch (m_step) {
     case Step::HttpConnect:
         handleHttpConnect();
-        return;
+        break;
     case Step::Socks5Method:
     case Step::Socks5Auth:
     case Step::Socks5Reply:
         handleSocks5();
-        return;
+        break;
     case Step::Socks4Reply:
         handleSocks4();
-        return;
+        break;
     default:
-        return;
+        break;
     }
+    if (ended && !m_finished)
+        fail(OutboundFailure::Kind::ExitProtocol,
+             QStringLiteral("%1 closed the connection during the handshake").arg(exitLabel()));
 }
 
 HttpMessageHandler::HeadAction OutboundConnector::onHead(HttpHead& head)

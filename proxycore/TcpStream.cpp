@@ -119,6 +119,23 @@ qint64 TcpStream::read(char* data, qint64 maxSize)
     }
 }
 
+int TcpStream::peekByte()
+{
+    if (m_state != State::Connected || m_readEof)
+        return -2;
+    unsigned char byte = 0;
+    for (;;) {
+        const ssize_t n = ::recv(m_fd, &byte, 1, MSG_PEEK);
+        if (n == 1)
+            return byte;
+        if (n == 0)
+            return -2;
+        if (errno == EINTR)
+            continue;
+        return isTransient(errno) ? -1 : -2;
+    }
+}
+
 bool TcpStream::write(QByteArrayView data)
 {
     if (m_state == State::Closed || m_error != 0 || m_shutdownRequested)

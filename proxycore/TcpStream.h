@@ -29,6 +29,8 @@ public:
 
     qint64 read(char* data, qint64 maxSize) override;
     bool write(QByteArrayView data) override;
+    /// The next byte without consuming it: 0-255, -1 if none yet, -2 at the end.
+    int peekByte();
     qint64 pendingBytes() const override { return m_out.size(); }
     /// Corked writes leave in one sendmsg, so a head and a short body share a segment.
     void cork() override { m_corked = true; }
