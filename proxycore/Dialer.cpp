@@ -1,5 +1,6 @@
 #include "Dialer.h"
 
+#include "EngineContext.h"
 #include "Resolver.h"
 #include "TcpStream.h"
 
@@ -41,6 +42,18 @@ void Dialer::onResolved(const QList<QHostAddress>& addresses, const QString& err
         return;
     }
     m_addresses = addresses;
+    if (m_refuseLocal) {
+        for (const QHostAddress& address : addresses) {
+            if (EngineContext::isLocalAddress(address)) {
+                finishWithError(
+                    OutboundFailure::Kind::Blocked,
+                    QStringLiteral("%1 resolves to %2, on this machine, which clients on other "
+                                   "machines may not reach")
+                        .arg(m_host, address.toString()));
+                return;
+            }
+        }
+    }
     tryNext();
 }
 

@@ -23,6 +23,8 @@ public:
            QObject* parent = nullptr);
     ~Dialer() override;
 
+    /// Refuse addresses on this machine (loopback, link-local) once resolved.
+    void setRefuseLocalAddresses(bool refuse) { m_refuseLocal = refuse; }
     void start();
     QString host() const { return m_host; }
     quint16 port() const { return m_port; }
@@ -50,6 +52,7 @@ private:
     QTimer m_timer;
     QElapsedTimer m_elapsed;
     bool m_done = false;
+    bool m_refuseLocal = false;
 };
 
 } // namespace Switchyard

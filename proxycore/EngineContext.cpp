@@ -20,6 +20,29 @@ bool EngineContext::isSelf(const QString& host, quint16 port) const
     return boundAny && address.isLoopback();
 }
 
+bool EngineContext::isLocalAddress(const QHostAddress& address)
+{
+    bool isV4 = false;
+    const QHostAddress plain = QHostAddress(address.toIPv4Address(&isV4));
+    const QHostAddress& a = isV4 ? plain : address;
+    return a.isLoopback() || a.isLinkLocal() || a == QHostAddress::AnyIPv4 ||
+           a == QHostAddress::AnyIPv6;
+}
+
+QString EngineContext::refusalForRemoteClient(const QString& host, quint16 port, bool tunnel) const
+{
+    if (tunnel && !settings.remoteTunnelPorts.contains(port))
+        return QStringLiteral("tunnels to port %1 are not open to clients on other machines")
+            .arg(port);
+    QHostAddress literal;
+    const bool isLocalName = host == u"localhost" || host.endsWith(u".localhost");
+    if (isLocalName || (literal.setAddress(host) && isLocalAddress(literal)))
+        return QStringLiteral(
+                   "%1 is on this machine, which clients on other machines may not reach")
+            .arg(host);
+    return {};
+}
+
 bool RouteChoice::viaHttpExit() const
 {
     return viaExit() && (profile.type == UpstreamProfile::Type::Http ||
@@ -48,10 +71,15 @@ RouteChoice EngineContext::chooseRoute(const QString& host, quint16 port, const 
     choice.action = settings.routing.defaultAction;
     if (choice.action.kind == RouteAction::Kind::Profile) {
         for (const UpstreamProfile& profile : settings.profiles) {
-            if (profile.id == choice.action.profileId) {
-                choice.profile = profile;
-                return choice;
+            if (profile.id != choice.action.profileId)
+                continue;
+            choice.profile = profile;
+            if (isSelf(profile.host, profile.port)) {
+                choice.error = QStringLiteral("the exit \"%1\" is Switchyard itself: a loop")
+                                   .arg(profile.name);
+                choice.action = RouteAction::block();
             }
+            return choice;
         }
         // Fail closed: a missing exit blocks, it never means direct.
         choice.error = QStringLiteral("the exit \"%1\" chosen for this traffic no longer exists")

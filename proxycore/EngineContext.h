@@ -1,6 +1,7 @@
 #pragma once
 
 #include "EngineSettings.h"
+#include "LoginThrottle.h"
 
 #include <QHostAddress>
 
@@ -40,9 +41,16 @@ struct EngineContext
     quint64 totalBytesUp = 0;
     quint64 totalBytesDown = 0;
     quint64 totalRequests = 0;
+    LoginThrottle loginThrottle;
 
     /// Whether host:port names this proxy's own listening socket.
     bool isSelf(const QString& host, quint16 port) const;
+    /// Why a client that is not on loopback may not reach host:port, or an empty
+    /// string: such clients get no tunnels outside remoteTunnelPorts and nothing on
+    /// this machine's loopback or link-local addresses.
+    QString refusalForRemoteClient(const QString& host, quint16 port, bool tunnel) const;
+    /// Whether an address is one a remote client may not reach.
+    static bool isLocalAddress(const QHostAddress& address);
     /// The route for a destination; url is empty for tunnels.
     RouteChoice chooseRoute(const QString& host, quint16 port, const QString& url) const;
 };

@@ -44,6 +44,15 @@ void EngineCore::start(const EngineSettings& settings)
 {
     closeAll();
     applySettings(settings);
+    if (!settings.listenAddress.isLoopback() &&
+        (!settings.inboundAuth.required || settings.inboundAuth.password.isEmpty())) {
+        // An open proxy on a network is abused within hours; insist on a password.
+        Q_EMIT failed(
+            QStringLiteral("listening on %1 (not loopback) requires inbound authentication: set a "
+                           "proxy username and password first")
+                .arg(settings.listenAddress.toString()));
+        return;
+    }
     m_listener = new Listener([this](int descriptor) { onIncoming(descriptor); }, this);
     if (!m_listener->listen(settings.listenAddress, settings.listenPort)) {
         const QString error = m_listener->errorString();

@@ -57,6 +57,9 @@ struct EngineSettings
     /// Host name (lower case) → addresses, used before any DNS lookup.
     QHash<QString, QList<QHostAddress>> hostsOverride;
     InboundAuth inboundAuth;
+    /// Ports that clients not on loopback may open tunnels (CONNECT, SOCKS) to;
+    /// loopback clients may reach any port.
+    QList<quint16> remoteTunnelPorts{443};
 
     static constexpr quint16 defaultPort = 8877;
 };

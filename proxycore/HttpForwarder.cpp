@@ -105,6 +105,7 @@ void HttpForwarder::dial()
                                      route.viaHttpExit() ? OutboundConnector::Mode::ProxyConnection
                                                          : OutboundConnector::Mode::Tunnel,
                                      this);
+    m_dialer->setRefuseLocalDestinations(m_request.remoteClient);
     connect(m_dialer, &OutboundConnector::succeeded, this, &HttpForwarder::onDialSucceeded);
     connect(m_dialer, &OutboundConnector::failed, this, &HttpForwarder::onDialFailed);
     m_dialer->start();

@@ -39,6 +39,7 @@ public:
         bool upgrade = false; ///< a WebSocket upgrade request
         bool clientHttp10 = false;
         bool clientKeepAlive = true;
+        bool remoteClient = false; ///< refuse destinations on this machine
     };
 
     HttpForwarder(EngineContext* context, Stream* client, Request request, LogEvent* event,

@@ -11,6 +11,8 @@ HttpParser* owner(llhttp_t* parser)
     return static_cast<HttpParser*>(parser->data);
 }
 
+constexpr qint64 kMaxChunkExtensionBytes = 256;
+
 bool isAllDigits(QByteArrayView value)
 {
     if (value.isEmpty())
@@ -87,6 +89,21 @@ struct HttpParserCallbacks
         return self->addHeadBytes(4);
     }
     static int headersComplete(llhttp_t* p) { return owner(p)->headComplete(); }
+    static int chunkHeader(llhttp_t* p)
+    {
+        owner(p)->m_chunkExtensionBytes = 0;
+        return 0;
+    }
+    static int chunkExtension(llhttp_t* p, const char*, size_t length)
+    {
+        // Extensions are legal but unused: a small cap stops a body made of them.
+        HttpParser* self = owner(p);
+        self->m_chunkExtensionBytes += qint64(length);
+        if (self->m_chunkExtensionBytes > kMaxChunkExtensionBytes)
+            return self->fail(400, QStringLiteral("chunk extensions longer than %1 bytes")
+                                       .arg(kMaxChunkExtensionBytes));
+        return 0;
+    }
     static int body(llhttp_t* p, const char* at, size_t length)
     {
         owner(p)->m_handler->onBody(at, qsizetype(length));
@@ -114,6 +131,9 @@ struct HttpParserCallbacks
             init.on_header_value_complete = &headerValueComplete;
             init.on_headers_complete = &headersComplete;
             init.on_body = &body;
+            init.on_chunk_header = &chunkHeader;
+            init.on_chunk_extension_name = &chunkExtension;
+            init.on_chunk_extension_value = &chunkExtension;
             init.on_message_complete = &messageComplete;
             return init;
         }();

@@ -103,7 +103,8 @@ private:
     bool m_userError = false;
     const char* m_feedBase = nullptr; ///< start of the buffer being fed
     qint64 m_streamOffset = 0;        ///< stream offset of m_feedBase
-    qint64 m_valueEnd = 0;            ///< stream offset just past the last value span
+    qint64 m_valueEnd = 0;
+    qint64 m_chunkExtensionBytes = 0; ///< stream offset just past the last value span
     int m_errorStatus = 400;
 };
 

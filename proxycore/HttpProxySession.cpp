@@ -35,6 +35,8 @@ QString describe(int status, const QString& reason)
         return QStringLiteral("URI too long: %1").arg(reason);
     case 431:
         return QStringLiteral("Request header fields too large: %1").arg(reason);
+    case 403:
+        return QStringLiteral("Forbidden: %1").arg(reason);
     case 501:
         return QStringLiteral("Not implemented: %1").arg(reason);
     case 505:
@@ -59,6 +61,7 @@ HttpProxySession::~HttpProxySession() = default;
 void HttpProxySession::start()
 {
     m_clientAddress = m_client->peerString();
+    m_remoteClient = !m_client->peerAddress().isLoopback();
     connect(m_client, &TcpStream::readyRead, this, &HttpProxySession::onClientReadyRead);
     connect(m_client, &TcpStream::drained, this, &HttpProxySession::onClientDrained);
     connect(m_client, &TcpStream::failed, this, &HttpProxySession::onClientFailed);
@@ -294,16 +297,16 @@ void HttpProxySession::handleHead()
                       QStringLiteral("CONNECT to the proxy's own address would loop"));
         return;
     }
-    if (!InboundAuthenticator::matchesBasic(m_context->settings.inboundAuth,
-                                            m_head.value("proxy-authorization"))) {
-        m_record.event.status = 407;
-        m_record.event.error = m_head.contains("proxy-authorization")
-                                   ? QStringLiteral("wrong proxy username or password")
-                                   : QStringLiteral("proxy credentials required");
-        m_client->write(LocalResponses::authenticationRequired());
-        m_record.finish();
-        closeAfterWrites();
+    if (!authenticate())
         return;
+    if (m_remoteClient) {
+        const QString refusal =
+            m_context->refusalForRemoteClient(m_target.host, m_target.port, isConnect);
+        if (!refusal.isEmpty()) {
+            m_record.event.route = QStringLiteral("blocked");
+            rejectRequest(403, "destination_ip_prohibited", refusal);
+            return;
+        }
     }
     m_route = m_context->chooseRoute(m_target.host, m_target.port,
                                      isConnect ? QString() : m_record.event.target);
@@ -315,6 +318,36 @@ void HttpProxySession::handleHead()
         startConnect();
     else
         startForward();
+}
+
+bool HttpProxySession::authenticate()
+{
+    const InboundAuth& auth = m_context->settings.inboundAuth;
+    if (!auth.required)
+        return true;
+    const QHostAddress client = m_client->peerAddress();
+    LoginThrottle& throttle = m_context->loginThrottle;
+    if (throttle.isBlocked(client)) {
+        rejectRequest(429, "http_request_denied",
+                      QStringLiteral("too many failed logins from %1; try again in a minute")
+                          .arg(client.toString()));
+        return false;
+    }
+    const QByteArray credentials = m_head.value("proxy-authorization");
+    if (InboundAuthenticator::matchesBasic(auth, credentials)) {
+        throttle.recordSuccess(client);
+        return true;
+    }
+    if (!credentials.isEmpty())
+        throttle.recordFailure(client);
+    m_record.event.status = 407;
+    m_record.event.error = credentials.isEmpty()
+                               ? QStringLiteral("proxy credentials required")
+                               : QStringLiteral("wrong proxy username or password");
+    m_client->write(LocalResponses::authenticationRequired());
+    m_record.finish();
+    closeAfterWrites();
+    return false;
 }
 
 void HttpProxySession::requestComplete()
@@ -357,6 +390,7 @@ void HttpProxySession::startConnect()
     m_dialer =
         new OutboundConnector(m_context, m_route.viaExit() ? &m_route.profile : nullptr,
                               m_target.host, m_target.port, OutboundConnector::Mode::Tunnel, this);
+    m_dialer->setRefuseLocalDestinations(m_remoteClient);
     connect(m_dialer, &OutboundConnector::succeeded, this, &HttpProxySession::onConnectDialed);
     connect(m_dialer, &OutboundConnector::failed, this, &HttpProxySession::onConnectFailed);
     m_record.publishStart();
@@ -436,6 +470,7 @@ void HttpProxySession::startForward()
     request.requestTarget = m_target.pathAndQuery;
     request.absoluteUrl = "http://" + hostValue + m_target.pathAndQuery;
     request.route = m_route;
+    request.remoteClient = m_remoteClient;
     request.host = m_target.host;
     request.port = m_target.port;
     request.headRequest = m_head.method == "HEAD";

@@ -67,6 +67,7 @@ private:
     void onConnectDialed(Stream* stream, const QByteArray& initialData, qint64 elapsedUs);
     void onConnectFailed(const OutboundFailure& failure);
     bool rejectIfBlocked();
+    bool authenticate();
     void startForward();
     void onForwardFinished(bool keepAlive);
     void onUpgraded(Stream* origin, const QByteArray& originData);
@@ -97,6 +98,7 @@ private:
     QTimer m_timer; ///< head deadline or idle timeout, depending on the state
     QString m_clientAddress;
     bool m_processing = false;
+    bool m_remoteClient = false; ///< the client is not on this machine's loopback
     bool m_lingering = false;
     bool m_closed = false;
 };

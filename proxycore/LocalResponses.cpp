@@ -21,6 +21,8 @@ QByteArray LocalResponses::reasonPhrase(int status)
         return QByteArrayLiteral("Request Timeout");
     case 414:
         return QByteArrayLiteral("URI Too Long");
+    case 429:
+        return QByteArrayLiteral("Too Many Requests");
     case 431:
         return QByteArrayLiteral("Request Header Fields Too Large");
     case 500:

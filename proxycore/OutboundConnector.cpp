@@ -69,6 +69,8 @@ void OutboundConnector::start()
     connect(m_dialer, &Dialer::succeeded, this,
             [this](Stream* stream, qint64 elapsedUs) { onDialed(stream, elapsedUs); });
     connect(m_dialer, &Dialer::failed, this, &OutboundConnector::onDialFailed);
+    if (m_direct)
+        m_dialer->setRefuseLocalAddresses(m_refuseLocal);
     m_dialer->start();
 }
 

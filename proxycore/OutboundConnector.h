@@ -34,6 +34,9 @@ public:
                       quint16 port, Mode mode, QObject* parent = nullptr);
     ~OutboundConnector() override;
 
+    /// For clients on other machines: a destination that resolves to a loopback
+    /// or link-local address is refused (names an exit resolves are the exit's).
+    void setRefuseLocalDestinations(bool refuse) { m_refuseLocal = refuse; }
     void start();
 
 Q_SIGNALS:
@@ -90,6 +93,7 @@ private:
     QTimer m_timer;
     QElapsedTimer m_clock;
     bool m_finished = false;
+    bool m_refuseLocal = false;
 };
 
 } // namespace Switchyard

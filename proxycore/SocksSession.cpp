@@ -37,6 +37,7 @@ SocksSession::~SocksSession() = default;
 void SocksSession::start()
 {
     m_clientAddress = m_client->peerString();
+    m_remoteClient = !m_client->peerAddress().isLoopback();
     connect(m_client, &Stream::readyRead, this, &SocksSession::onReadyRead);
     connect(m_client, &Stream::failed, this, &SocksSession::closeNow);
     connect(m_client, &Stream::drained, this, [this] {
@@ -144,12 +145,22 @@ SocksSession::Parse SocksSession::parseAuthentication()
     const QString user = QString::fromUtf8(m_buffer.mid(2, userLength));
     const QString password = QString::fromUtf8(m_buffer.mid(3 + userLength, passwordLength));
     m_buffer.remove(0, 3 + userLength + passwordLength);
-    const bool accepted = wellFormed && InboundAuthenticator::matches(
-                                            m_context->settings.inboundAuth, user, password);
+    const QHostAddress client = m_client->peerAddress();
+    LoginThrottle& throttle = m_context->loginThrottle;
+    const bool throttled = throttle.isBlocked(client);
+    const bool accepted =
+        !throttled && wellFormed &&
+        InboundAuthenticator::matches(m_context->settings.inboundAuth, user, password);
+    if (accepted)
+        throttle.recordSuccess(client);
+    else if (!throttled)
+        throttle.recordFailure(client);
     if (!accepted) {
         m_record.begin(LogProtocol::Socks5, m_clientAddress);
-        m_record.event.error = wellFormed ? QStringLiteral("wrong username or password")
-                                          : QStringLiteral("malformed username/password request");
+        m_record.event.error =
+            throttled    ? QStringLiteral("too many failed logins from %1").arg(client.toString())
+            : wellFormed ? QStringLiteral("wrong username or password")
+                         : QStringLiteral("malformed username/password request");
         m_record.finish();
         m_client->write(QByteArrayView("\x01\x01", 2));
         closeAfterWrites();
@@ -282,6 +293,14 @@ void SocksSession::dispatch(const QString& host, quint16 port)
                QStringLiteral("a connection to the proxy itself would loop"));
         return;
     }
+    if (m_remoteClient) {
+        const QString refusal = m_context->refusalForRemoteClient(host, port, true);
+        if (!refusal.isEmpty()) {
+            m_record.event.route = QStringLiteral("blocked");
+            refuse(m_socks4 ? kSocks4Rejected : 0x02, refusal);
+            return;
+        }
+    }
     m_route = m_context->chooseRoute(host, port, {});
     m_record.event.route = m_route.routeName();
     m_record.event.rule = m_route.ruleText;
@@ -298,6 +317,7 @@ void SocksSession::dispatch(const QString& host, quint16 port)
     m_record.publishStart();
     m_connector = new OutboundConnector(m_context, m_route.viaExit() ? &m_route.profile : nullptr,
                                         host, port, OutboundConnector::Mode::Tunnel, this);
+    m_connector->setRefuseLocalDestinations(m_remoteClient);
     connect(m_connector, &OutboundConnector::succeeded, this, &SocksSession::onConnected);
     connect(m_connector, &OutboundConnector::failed, this, &SocksSession::onConnectFailed);
     m_connector->start();

@@ -52,6 +52,7 @@ private:
     QString m_clientAddress;
     State m_state = State::Greeting;
     bool m_socks4 = false;
+    bool m_remoteClient = false;
     QByteArray m_buffer;
     OutboundConnector* m_connector = nullptr;
     Tunnel* m_tunnel = nullptr;
