@@ -6,8 +6,7 @@ namespace Switchyard {
 
 namespace {
 
-template<typename Key>
-void keepLowest(QHash<Key, int>& networks, const Key& key, int ruleIndex)
+template <typename Key> void keepLowest(QHash<Key, int>& networks, const Key& key, int ruleIndex)
 {
     const auto it = networks.find(key);
     if (it == networks.end())

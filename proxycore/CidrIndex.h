@@ -4,7 +4,6 @@
 #include "NormalizedHost.h"
 
 #include <QHash>
-
 #include <limits>
 #include <utility>
 #include <vector>

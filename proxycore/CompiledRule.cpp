@@ -8,21 +8,28 @@ namespace Switchyard {
 
 namespace {
 
-bool isIpLiteral(const QString& text)
+bool isIpLiteral(QStringView text)
 {
-    QString candidate = text.trimmed();
+    QStringView candidate = text.trimmed();
     if (candidate.size() >= 2 && candidate.front() == u'[' && candidate.back() == u']')
-        candidate = candidate.mid(1, candidate.size() - 2);
+        candidate = candidate.sliced(1, candidate.size() - 2);
     if (candidate.size() > 1 && candidate.back() == u'.')
         candidate.chop(1);
+    // Every IP literal QHostAddress takes starts with a digit or has a colon.
+    if (candidate.isEmpty() || !(candidate.front().isDigit() || candidate.contains(u':')))
+        return false;
     QHostAddress address;
-    return address.setAddress(candidate);
+    return address.setAddress(candidate.toString());
 }
 
-QString compileRegex(const QString& pattern, QRegularExpression::PatternOptions options,
-                     QRegularExpression* out)
+QString compileRegex(const QString& pattern, bool caseInsensitive, RegexShape* shape,
+                     std::optional<QRegularExpression>* out)
 {
-    QRegularExpression regex(pattern, options);
+    *shape = RegexShape::analyze(pattern, caseInsensitive);
+    if (shape->simple)
+        return {}; // always valid, and matched without PCRE
+    QRegularExpression regex(pattern, caseInsensitive ? QRegularExpression::CaseInsensitiveOption
+                                                      : QRegularExpression::NoPatternOption);
     if (!regex.isValid()) {
         return QStringLiteral("invalid regular expression: %1 at offset %2")
             .arg(regex.errorString())
@@ -51,7 +58,7 @@ QString CompiledRule::compilePattern(Rule::Matcher matcher, const QString& patte
             return QStringLiteral("\"%1\" contains a wildcard; use a wildcard rule, or a domain "
                                   "rule without \"*.\" for a domain and its subdomains")
                 .arg(pattern);
-        if (isIpLiteral(name.toString()))
+        if (isIpLiteral(name))
             return QStringLiteral("\"%1\" is an IP address, which host and domain rules never "
                                   "match; use a cidr rule such as cidr:%1")
                 .arg(name.toString());
@@ -60,6 +67,7 @@ QString CompiledRule::compilePattern(Rule::Matcher matcher, const QString& patte
     }
     case Rule::Matcher::Wildcard:
         normalizedPattern = WildcardMatcher::normalizePattern(pattern, &error);
+        literals = WildcardMatcher::literals(normalizedPattern);
         return error;
     case Rule::Matcher::Keyword: {
         const QString keyword = pattern.trimmed().toLower();
@@ -74,14 +82,15 @@ QString CompiledRule::compilePattern(Rule::Matcher matcher, const QString& patte
                     .arg(keyword);
         }
         normalizedPattern = keyword;
+        literals = QStringList{keyword};
         return {};
     }
     case Rule::Matcher::HostRegex:
-        normalizedPattern = pattern;
-        return compileRegex(pattern, QRegularExpression::CaseInsensitiveOption, &regex);
     case Rule::Matcher::UrlRegex:
         normalizedPattern = pattern;
-        return compileRegex(pattern, QRegularExpression::NoPatternOption, &regex);
+        error = compileRegex(pattern, matcher == Rule::Matcher::HostRegex, &shape, &regex);
+        literals = shape.requiredLiterals;
+        return error;
     case Rule::Matcher::IpCidr:
         cidr = CidrRange::parse(pattern, &error);
         if (error.isEmpty())
@@ -111,11 +120,11 @@ bool CompiledRule::matchesScanned(const NormalizedHost& host, quint16 port, cons
     case Rule::Matcher::Keyword:
         return !host.isIp() && host.text.contains(normalizedPattern);
     case Rule::Matcher::HostRegex:
-        return regex.match(host.text).hasMatch();
+        return shape.simple ? shape.matches(host.text) : regex->match(host.text).hasMatch();
     case Rule::Matcher::UrlRegex:
         if (urlSubject->isEmpty())
             *urlSubject = url.isEmpty() ? host.withPort(port) : url;
-        return regex.match(*urlSubject).hasMatch();
+        return shape.simple ? shape.matches(*urlSubject) : regex->match(*urlSubject).hasMatch();
     case Rule::Matcher::Port:
         return ports.contains(port);
     case Rule::Matcher::ExactHost:

@@ -3,10 +3,12 @@
 #include "CidrRange.h"
 #include "NormalizedHost.h"
 #include "PortRange.h"
+#include "RegexShape.h"
 #include "Rule.h"
 
 #include <QRegularExpression>
 #include <QString>
+#include <optional>
 
 namespace Switchyard {
 
@@ -15,8 +17,15 @@ namespace Switchyard {
 /// against the profiles that exist. Built once by RuleEngine, then only read.
 struct CompiledRule
 {
-    int index = -1; ///< position in the rule list; -1 for the default action
-    Rule rule;      ///< as written
+    // What a decision copies comes first, so that a lookup touches as few cache
+    // lines of a (cold) rule as possible.
+    int index = -1;      ///< position in the rule list; -1 for the default action
+    RouteAction action;  ///< effective action: Block if the rule's profile is missing
+    QString text;        ///< RuleText form
+    QString profileName; ///< name of the profile routed through
+    QString error;       ///< set when the profile is missing
+
+    Rule rule;             ///< as written
     bool active = false;   ///< enabled and valid: only active rules ever match
     QString invalidReason; ///< why the pattern was rejected (then never active)
 
@@ -24,14 +33,17 @@ struct CompiledRule
     /// wildcards, lower-case keywords, canonical "net/len" CIDR, "low[-high]" ports,
     /// regexes as written.
     QString normalizedPattern;
-    QRegularExpression regex; ///< HostRegex (case-insensitive) / UrlRegex, compiled once
+    /// HostRegex (case-insensitive) / UrlRegex: what is known without running it.
+    RegexShape shape;
+    /// Compiled once (and JIT-optimised) unless the shape is simple enough to be
+    /// matched without PCRE. Optional because even an empty QRegularExpression
+    /// allocates, and most rules have none.
+    std::optional<QRegularExpression> regex;
+    /// Substrings every host (wildcard, keyword, host regex) or URL subject (URL
+    /// regex) it matches contains; none if unknown. Feed LiteralIndex.
+    QStringList literals;
     CidrRange cidr;
     PortRange ports;
-
-    RouteAction action;  ///< effective action: Block if the rule's profile is missing
-    QString profileName; ///< name of the profile routed through
-    QString error;       ///< set when the profile is missing
-    QString text;        ///< RuleText form
 
     /// Checks and normalises pattern for matcher into the fields above. Returns an
     /// empty string on success, otherwise the reason the rule can never match.

@@ -17,6 +17,7 @@ Engine::Engine(QObject* parent) : QObject(parent)
     connect(m_core, &EngineCore::stopped, this, &Engine::onCoreStopped);
     connect(m_core, &EngineCore::eventsReady, this, &Engine::eventsReady);
     connect(m_core, &EngineCore::statsUpdated, this, &Engine::statsUpdated);
+    m_rules = RuleEngine::build(m_settings.routing, m_settings.profiles);
     m_thread.start();
 }
 
@@ -33,10 +34,13 @@ Engine::~Engine()
 void Engine::start(const EngineSettings& settings)
 {
     m_settings = settings;
+    // Compiled here, not in the engine thread, so a big list never stalls traffic.
+    m_rules = RuleEngine::build(settings.routing, settings.profiles);
     setState(State::Starting);
     EngineCore* core = m_core;
     QMetaObject::invokeMethod(
-        core, [core, settings] { core->start(settings); }, Qt::QueuedConnection);
+        core, [core, settings, rules = m_rules] { core->start(settings, rules); },
+        Qt::QueuedConnection);
 }
 
 void Engine::stop()
@@ -54,6 +58,7 @@ void Engine::applySettings(const EngineSettings& settings)
     const bool relisten = settings.listenAddress != m_settings.listenAddress ||
                           settings.listenPort != m_settings.listenPort;
     m_settings = settings;
+    m_rules = RuleEngine::build(settings.routing, settings.profiles);
     if (m_state != State::Running && m_state != State::Starting)
         return;
     if (relisten) {
@@ -62,7 +67,8 @@ void Engine::applySettings(const EngineSettings& settings)
     }
     EngineCore* core = m_core;
     QMetaObject::invokeMethod(
-        core, [core, settings] { core->applySettings(settings); }, Qt::QueuedConnection);
+        core, [core, settings, rules = m_rules] { core->applySettings(settings, rules); },
+        Qt::QueuedConnection);
 }
 
 void Engine::onCoreStarted(const QHostAddress& address, quint16 port)

@@ -2,6 +2,7 @@
 
 #include "EngineSettings.h"
 #include "LogEvent.h"
+#include "RuleEngine.h"
 
 #include <QHostAddress>
 #include <QObject>
@@ -50,6 +51,13 @@ public:
     /// The address actually listened on (port resolved when 0 was asked for).
     QHostAddress boundAddress() const { return m_boundAddress; }
     quint16 boundPort() const { return m_boundPort; }
+    /// The rules as compiled for the current settings (shared with the engine thread).
+    std::shared_ptr<const RuleEngine> ruleEngine() const { return m_rules; }
+    /// Which rule decides a URL or host:port, and where it goes.
+    RouteExplanation explain(const QString& urlOrHostPort) const
+    {
+        return m_rules->explain(urlOrHostPort);
+    }
 
 Q_SIGNALS:
     void stateChanged(Switchyard::Engine::State state, const QString& error);
@@ -66,6 +74,7 @@ private:
     QThread m_thread;
     EngineCore* m_core = nullptr; // lives in m_thread
     EngineSettings m_settings;
+    std::shared_ptr<const RuleEngine> m_rules;
     State m_state = State::Stopped;
     QString m_lastError;
     QHostAddress m_boundAddress;

@@ -1,5 +1,8 @@
 #include "EngineContext.h"
 
+#include "PacGenerator.h"
+#include "RuleEngine.h"
+
 namespace Switchyard {
 
 bool EngineContext::isSelf(const QString& host, quint16 port) const
@@ -64,29 +67,46 @@ QString RouteChoice::routeName() const
 
 RouteChoice EngineContext::chooseRoute(const QString& host, quint16 port, const QString& url) const
 {
-    Q_UNUSED(host);
-    Q_UNUSED(port);
-    Q_UNUSED(url);
     RouteChoice choice;
-    choice.action = settings.routing.defaultAction;
-    if (choice.action.kind == RouteAction::Kind::Profile) {
-        for (const UpstreamProfile& profile : settings.profiles) {
-            if (profile.id != choice.action.profileId)
-                continue;
-            choice.profile = profile;
-            if (isSelf(profile.host, profile.port)) {
-                choice.error = QStringLiteral("the exit \"%1\" is Switchyard itself: a loop")
-                                   .arg(profile.name);
-                choice.action = RouteAction::block();
-            }
-            return choice;
+    const RouteDecision decision = rules ? rules->decide({host, port, url}) : RouteDecision();
+    choice.action = decision.action;
+    choice.ruleText = decision.isDefault() ? QString() : decision.describe();
+    choice.error = decision.error;
+    if (choice.action.kind != RouteAction::Kind::Profile)
+        return choice;
+    for (const UpstreamProfile& profile : settings.profiles) {
+        if (profile.id != choice.action.profileId)
+            continue;
+        choice.profile = profile;
+        if (isSelf(profile.host, profile.port)) {
+            choice.error =
+                QStringLiteral("the exit \"%1\" is Switchyard itself: a loop").arg(profile.name);
+            choice.action = RouteAction::block();
         }
-        // Fail closed: a missing exit blocks, it never means direct.
-        choice.error = QStringLiteral("the exit \"%1\" chosen for this traffic no longer exists")
-                           .arg(choice.action.profileId);
-        choice.action = RouteAction::block();
+        return choice;
     }
+    // Fail closed: a missing exit blocks, it never means direct.
+    choice.error =
+        QStringLiteral("the exit \"%1\" chosen for this traffic no longer exists")
+            .arg(decision.profileName.isEmpty() ? choice.action.profileId : decision.profileName);
+    choice.action = RouteAction::block();
     return choice;
+}
+
+QByteArray EngineContext::pacScript(const QString& proxyHostPort)
+{
+    if (!rules)
+        return {};
+    if (m_pacRules != rules || m_pacAddress != proxyHostPort) {
+        PacGenerator::Options options;
+        options.proxyHostPort = proxyHostPort;
+        // Served by Switchyard itself: blocked requests come here and get a 403.
+        options.blockStyle = PacGenerator::BlockStyle::ThroughSwitchyard;
+        m_pacScript = PacGenerator::generate(*rules, options).script;
+        m_pacRules = rules;
+        m_pacAddress = proxyHostPort;
+    }
+    return m_pacScript;
 }
 
 } // namespace Switchyard

@@ -4,10 +4,12 @@
 #include "LoginThrottle.h"
 
 #include <QHostAddress>
+#include <memory>
 
 namespace Switchyard {
 
 class EventLogger;
+class RuleEngine;
 class OriginPool;
 class Resolver;
 
@@ -35,6 +37,8 @@ struct EngineContext
     Resolver* resolver = nullptr;
     OriginPool* pool = nullptr;
     EventLogger* logger = nullptr;
+    /// The compiled rules, swapped whole on a change (sessions copy what they need).
+    std::shared_ptr<const RuleEngine> rules;
     QHostAddress boundAddress;
     quint16 boundPort = 0;
     int activeConnections = 0;
@@ -53,6 +57,13 @@ struct EngineContext
     static bool isLocalAddress(const QHostAddress& address);
     /// The route for a destination; url is empty for tunnels.
     RouteChoice chooseRoute(const QString& host, quint16 port, const QString& url) const;
+    /// The PAC file for clients that reached the proxy at proxyHostPort.
+    QByteArray pacScript(const QString& proxyHostPort);
+
+private:
+    QByteArray m_pacScript;
+    QString m_pacAddress;
+    std::shared_ptr<const RuleEngine> m_pacRules;
 };
 
 } // namespace Switchyard

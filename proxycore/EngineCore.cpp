@@ -32,18 +32,22 @@ EngineCore::~EngineCore()
     closeAll();
 }
 
-void EngineCore::applySettings(const EngineSettings& settings)
+void EngineCore::applySettings(const EngineSettings& settings,
+                               std::shared_ptr<const RuleEngine> rules)
 {
+    // New connections see the new rules; open ones keep the route they chose.
     m_context.settings = settings;
+    m_context.rules = std::move(rules);
+    m_resolver->setHostsOverride(settings.hostsOverride);
     m_logger->setFlushInterval(settings.logFlushIntervalMs);
     m_pool->setLimits(settings.limits.maxIdleOriginConnections,
                       settings.limits.originIdleTimeoutMs);
 }
 
-void EngineCore::start(const EngineSettings& settings)
+void EngineCore::start(const EngineSettings& settings, std::shared_ptr<const RuleEngine> rules)
 {
     closeAll();
-    applySettings(settings);
+    applySettings(settings, std::move(rules));
     if (!settings.listenAddress.isLoopback() &&
         (!settings.inboundAuth.required || settings.inboundAuth.password.isEmpty())) {
         // An open proxy on a network is abused within hours; insist on a password.

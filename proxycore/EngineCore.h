@@ -13,6 +13,7 @@ class EventLogger;
 class Listener;
 class OriginPool;
 class Resolver;
+class RuleEngine;
 
 /// The engine's worker: lives in the engine thread and owns the listener, the
 /// shared services and every connection. Engine talks to it only through queued
@@ -24,9 +25,10 @@ public:
     explicit EngineCore(QObject* parent = nullptr);
     ~EngineCore() override;
 
-    void start(const Switchyard::EngineSettings& settings);
+    void start(const Switchyard::EngineSettings& settings, std::shared_ptr<const RuleEngine> rules);
     void stop();
-    void applySettings(const Switchyard::EngineSettings& settings);
+    void applySettings(const Switchyard::EngineSettings& settings,
+                       std::shared_ptr<const RuleEngine> rules);
 
 Q_SIGNALS:
     void started(const QHostAddress& address, quint16 port);

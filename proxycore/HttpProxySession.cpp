@@ -275,7 +275,16 @@ void HttpProxySession::handleHead()
         m_record.event.host = m_context->boundAddress.toString();
         m_record.event.port = m_context->boundPort;
         const bool headOnly = m_head.method == "HEAD";
-        if (m_head.method == "GET" || headOnly) {
+        const qsizetype query = m_target.pathAndQuery.indexOf('?');
+        const QByteArray path =
+            query < 0 ? m_target.pathAndQuery : m_target.pathAndQuery.first(query);
+        if ((m_head.method == "GET" || headOnly) && path == "/proxy.pac") {
+            // The address this client reached us on is the one its browser can use.
+            m_localResponse = LocalResponses::document(
+                200, "application/x-ns-proxy-autoconfig",
+                m_context->pacScript(m_client->localString()), headOnly, !m_keepAlive);
+            m_record.event.status = 200;
+        } else if (m_head.method == "GET" || headOnly) {
             m_localResponse =
                 LocalResponses::statusPage(QStringLiteral("%1:%2")
                                                .arg(m_context->boundAddress.toString())
@@ -428,13 +437,13 @@ bool HttpProxySession::rejectIfBlocked()
     const QString why = !m_route.error.isEmpty() ? m_route.error
                         : m_route.ruleText.isEmpty()
                             ? QStringLiteral("the default action blocks it")
-                            : QStringLiteral("the rule \"%1\" blocks it").arg(m_route.ruleText);
+                            : QStringLiteral("blocked by %1").arg(m_route.ruleText);
     m_record.event.status = 403;
     m_record.event.error = why;
     // The connection closes: a request body that may follow is never parsed.
     m_client->write(LocalResponses::error(
         403, "http_request_denied",
-        QStringLiteral("Switchyard blocked %1: %2.").arg(m_record.event.target, why), true));
+        QStringLiteral("Switchyard refused %1: %2.").arg(m_record.event.target, why), true));
     m_record.finish();
     closeAfterWrites();
     return true;

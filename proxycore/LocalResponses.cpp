@@ -70,6 +70,12 @@ QByteArray LocalResponses::error(int status, QByteArrayView proxyStatusError, co
     return response(status, "text/plain; charset=utf-8", body, false, closeConnection, proxyStatus);
 }
 
+QByteArray LocalResponses::document(int status, QByteArrayView contentType, const QByteArray& body,
+                                    bool headOnly, bool closeConnection)
+{
+    return response(status, contentType, body, headOnly, closeConnection);
+}
+
 QByteArray LocalResponses::authenticationRequired()
 {
     const QByteArray body = "Switchyard requires a username and password: set them as the proxy "

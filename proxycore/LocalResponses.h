@@ -15,6 +15,9 @@ public:
     /// Proxy-Status field naming the error type (e.g. "dns_error").
     static QByteArray error(int status, QByteArrayView proxyStatusError, const QString& text,
                             bool closeConnection);
+    /// A 200-style response with the given body (served by Switchyard itself).
+    static QByteArray document(int status, QByteArrayView contentType, const QByteArray& body,
+                               bool headOnly, bool closeConnection);
     /// 407 asking the client for Switchyard's own credentials (Basic).
     static QByteArray authenticationRequired();
     /// The small HTML page served for requests addressed to the proxy itself.

@@ -35,6 +35,42 @@ bool mayBeIpLiteral(QStringView s)
     return (first >= '0' && first <= '9') || s.contains(u':');
 }
 
+// The canonical dotted quad ("192.0.2.1": four decimal parts, no leading zeros),
+// which is what clients send almost always: parsed here without QHostAddress (which
+// copies, simplifies and allocates). Anything else goes the QHostAddress way.
+bool parseCanonicalIpv4(QStringView s, quint32* address)
+{
+    quint32 value = 0;
+    int parts = 0;
+    qsizetype i = 0;
+    while (parts < 4) {
+        if (i >= s.size() || s[i] < u'0' || s[i] > u'9')
+            return false;
+        if (s[i] == u'0' && i + 1 < s.size() && s[i + 1] != u'.')
+            return false; // leading zero: octal to inet_aton, leave it to QHostAddress
+        quint32 part = 0;
+        qsizetype digits = 0;
+        while (i < s.size() && s[i] >= u'0' && s[i] <= u'9' && digits < 4) {
+            part = part * 10 + (s[i].unicode() - '0');
+            ++i;
+            ++digits;
+        }
+        if (part > 255 || digits > 3)
+            return false;
+        value = value << 8 | part;
+        ++parts;
+        if (parts < 4) {
+            if (i >= s.size() || s[i] != u'.')
+                return false;
+            ++i;
+        }
+    }
+    if (i != s.size())
+        return false;
+    *address = value;
+    return true;
+}
+
 bool validLabelChar(char16_t c)
 {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
@@ -72,6 +108,10 @@ NormalizedHost NormalizedHost::fromInput(const QString& host)
 
     if (!mayBeIpLiteral(out.text))
         return out;
+    if (parseCanonicalIpv4(out.text, &out.ipv4)) {
+        out.kind = Kind::Ipv4;
+        return out;
+    }
     QHostAddress address;
     QString literal = out.text;
     if (const qsizetype percent = literal.indexOf(u'%'); percent >= 0 && literal.contains(u':'))

@@ -114,7 +114,8 @@ RouteQuery RouteQuery::fromText(const QString& text, QString* error)
     } else if (scheme == u"ws") {
         defaultPort = 80;
     } else {
-        *error = QStringLiteral("unsupported scheme \"%1\": use http, https, ws or wss").arg(scheme);
+        *error =
+            QStringLiteral("unsupported scheme \"%1\": use http, https, ws or wss").arg(scheme);
         return {};
     }
     int port = defaultPort;
@@ -127,10 +128,9 @@ RouteQuery RouteQuery::fromText(const QString& text, QString* error)
     if (port != 80)
         hostPart += u':' + QString::number(port);
     query.url = QStringLiteral("http://") + hostPart +
-                (pathAndQuery.isEmpty() ? QStringLiteral("/")
-                 : pathAndQuery.startsWith(u'/')
-                     ? pathAndQuery.toString()
-                     : u'/' + pathAndQuery.toString());
+                (pathAndQuery.isEmpty()          ? QStringLiteral("/")
+                 : pathAndQuery.startsWith(u'/') ? pathAndQuery.toString()
+                                                 : u'/' + pathAndQuery.toString());
     return query;
 }
 

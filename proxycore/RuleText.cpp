@@ -11,10 +11,10 @@ struct MatcherName
 };
 
 constexpr MatcherName matcherNames[] = {
-    {Rule::Matcher::ExactHost, u"host"},        {Rule::Matcher::Domain, u"domain"},
-    {Rule::Matcher::Wildcard, u"wildcard"},     {Rule::Matcher::Keyword, u"keyword"},
-    {Rule::Matcher::HostRegex, u"host-regex"},  {Rule::Matcher::UrlRegex, u"url-regex"},
-    {Rule::Matcher::IpCidr, u"cidr"},           {Rule::Matcher::Port, u"port"},
+    {Rule::Matcher::ExactHost, u"host"},       {Rule::Matcher::Domain, u"domain"},
+    {Rule::Matcher::Wildcard, u"wildcard"},    {Rule::Matcher::Keyword, u"keyword"},
+    {Rule::Matcher::HostRegex, u"host-regex"}, {Rule::Matcher::UrlRegex, u"url-regex"},
+    {Rule::Matcher::IpCidr, u"cidr"},          {Rule::Matcher::Port, u"port"},
 };
 
 constexpr QStringView directText = u"direct";
@@ -131,8 +131,8 @@ QString RuleText::format(const Rule& rule, const QString& profileName)
     QString out;
     if (!rule.enabled)
         out += disabledPrefix.toString() + u' ';
-    out += matcherName(rule.matcher) + u':' + quoteIfNeeded(rule.pattern) +
-           QStringLiteral(" -> ") + formatAction(rule.action, profileName);
+    out += matcherName(rule.matcher) + u':' + quoteIfNeeded(rule.pattern) + QStringLiteral(" -> ") +
+           formatAction(rule.action, profileName);
     return out;
 }
 

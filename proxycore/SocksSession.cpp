@@ -309,7 +309,7 @@ void SocksSession::dispatch(const QString& host, quint16 port)
                !m_route.error.isEmpty() ? m_route.error
                : m_route.ruleText.isEmpty()
                    ? QStringLiteral("the default action blocks it")
-                   : QStringLiteral("the rule \"%1\" blocks it").arg(m_route.ruleText));
+                   : QStringLiteral("blocked by %1").arg(m_route.ruleText));
         return;
     }
     m_state = State::Connecting;

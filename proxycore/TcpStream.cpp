@@ -362,6 +362,23 @@ QPair<QHostAddress, quint16> TcpStream::peerOf(int fd)
     return {isV4 ? QHostAddress(v4) : address, port};
 }
 
+QString TcpStream::localString() const
+{
+    sockaddr_storage storage{};
+    socklen_t length = sizeof storage;
+    if (m_fd < 0 || ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&storage), &length) != 0)
+        return {};
+    const QHostAddress address(reinterpret_cast<sockaddr*>(&storage));
+    const quint16 port = storage.ss_family == AF_INET6
+                             ? ntohs(reinterpret_cast<sockaddr_in6*>(&storage)->sin6_port)
+                             : ntohs(reinterpret_cast<sockaddr_in*>(&storage)->sin_port);
+    bool isV4 = false;
+    const quint32 v4 = address.toIPv4Address(&isV4);
+    if (isV4)
+        return QHostAddress(v4).toString() + u':' + QString::number(port);
+    return u'[' + address.toString() + QStringLiteral("]:") + QString::number(port);
+}
+
 QString TcpStream::peerStringOf(int fd)
 {
     const auto [address, port] = peerOf(fd);

@@ -55,6 +55,8 @@ public:
     QString peerString() const;
     static QPair<QHostAddress, quint16> peerOf(int fd);
     static QString peerStringOf(int fd);
+    /// This end's address as "127.0.0.1:8877" or "[::1]:8877".
+    QString localString() const;
 
 private:
     enum class State { Connecting, Connected, Closed };

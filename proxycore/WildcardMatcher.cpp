@@ -32,6 +32,20 @@ bool WildcardMatcher::matches(QStringView pattern, QStringView text)
     return p == pattern.size();
 }
 
+QStringList WildcardMatcher::literals(QStringView pattern)
+{
+    QStringList runs;
+    qsizetype start = 0;
+    for (qsizetype i = 0; i <= pattern.size(); ++i) {
+        if (i < pattern.size() && pattern[i] != u'*' && pattern[i] != u'?')
+            continue;
+        if (i > start)
+            runs.append(pattern.sliced(start, i - start).toString());
+        start = i + 1;
+    }
+    return runs;
+}
+
 QString WildcardMatcher::normalizePattern(QStringView pattern, QString* error)
 {
     QStringView view = pattern.trimmed();

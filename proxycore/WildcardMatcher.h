@@ -25,6 +25,8 @@ public:
     /// punycode. Sets *error (and returns an empty string) on characters no host can
     /// contain, or a wildcard inside an internationalised label.
     static QString normalizePattern(QStringView pattern, QString* error);
+    /// The runs without '*' or '?': every matching host contains each of them.
+    static QStringList literals(QStringView pattern);
 
 private:
     QString m_pattern;
