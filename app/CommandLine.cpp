@@ -29,6 +29,15 @@ CommandLine::CommandLine()
                   tr("Headless: append one line per finished request to <file> (default: "
                      "standard error)."),
                   tr("file")),
+      m_harOption(QStringLiteral("har"),
+                  tr("Headless: record every finished exchange with its headers and bodies, and "
+                     "write them as HAR 1.2 to <file> when stopped by SIGINT or SIGTERM. "
+                     "Authorization, Proxy-Authorization, Cookie and Set-Cookie values are "
+                     "masked."),
+                  tr("file")),
+      m_harUnmaskedOption(QStringLiteral("har-unmasked"),
+                          tr("With --har: keep the values of Authorization, Proxy-Authorization, "
+                             "Cookie and Set-Cookie in the file instead of masking them.")),
       m_viaOption(QStringLiteral("via"), tr("Add a Via header to forwarded requests.")),
       m_connectTimeoutOption(QStringLiteral("connect-timeout"),
                              tr("Give up opening an outbound connection after <ms> "
@@ -68,10 +77,11 @@ CommandLine::CommandLine()
 {
     m_parser.setApplicationDescription(
         tr("Switchyard: a local HTTP proxy that shows every request passing through it."));
-    m_parser.addOptions({m_headlessOption, m_listenOption, m_logOption, m_viaOption,
-                         m_connectTimeoutOption, m_maxConnectionsOption, m_upstreamOption,
-                         m_checkProfileOption, m_checkUrlOption, m_configOption,
-                         m_setPasswordOption, m_helpOption, m_versionOption});
+    m_parser.addOptions({m_headlessOption, m_listenOption, m_logOption, m_harOption,
+                         m_harUnmaskedOption, m_viaOption, m_connectTimeoutOption,
+                         m_maxConnectionsOption, m_upstreamOption, m_checkProfileOption,
+                         m_checkUrlOption, m_configOption, m_setPasswordOption, m_helpOption,
+                         m_versionOption});
 }
 
 CommandLine::Action CommandLine::parse(const QStringList& arguments)
@@ -102,8 +112,8 @@ CommandLine::Action CommandLine::parse(const QStringList& arguments)
         }
         // Anything else would be silently ignored; say so instead.
         for (const QCommandLineOption* other :
-             {&m_headlessOption, &m_listenOption, &m_logOption, &m_viaOption,
-              &m_connectTimeoutOption, &m_maxConnectionsOption, &m_upstreamOption,
+             {&m_headlessOption, &m_listenOption, &m_logOption, &m_harOption, &m_harUnmaskedOption,
+              &m_viaOption, &m_connectTimeoutOption, &m_maxConnectionsOption, &m_upstreamOption,
               &m_checkProfileOption, &m_checkUrlOption}) {
             if (m_parser.isSet(*other)) {
                 m_error = tr("--set-password takes no option but --config (not --%1)")
@@ -118,6 +128,20 @@ CommandLine::Action CommandLine::parse(const QStringList& arguments)
     m_logFile = m_parser.value(m_logOption);
     if (m_parser.isSet(m_logOption) && m_logFile.isEmpty()) {
         m_error = tr("--log needs a file name");
+        return Action::Error;
+    }
+    m_harFile = m_parser.value(m_harOption);
+    m_harUnmasked = m_parser.isSet(m_harUnmaskedOption);
+    if (m_parser.isSet(m_harOption) && m_harFile.isEmpty()) {
+        m_error = tr("--har needs a file name");
+        return Action::Error;
+    }
+    if (m_parser.isSet(m_harOption) && !m_headless) {
+        m_error = tr("--har records headless runs only: add --headless");
+        return Action::Error;
+    }
+    if (m_harUnmasked && m_harFile.isEmpty()) {
+        m_error = tr("--har-unmasked needs --har");
         return Action::Error;
     }
     m_settings.addViaHeader = m_parser.isSet(m_viaOption);

@@ -37,6 +37,10 @@ public:
     QString listenError() const { return m_listenError; }
     /// The --log file; empty means standard error.
     QString logFile() const { return m_logFile; }
+    /// The --har file (headless): empty when no HAR is recorded.
+    QString harFile() const { return m_harFile; }
+    /// Whether --har-unmasked keeps secrets (Authorization, Cookie …) in the HAR file.
+    bool harUnmasked() const { return m_harUnmasked; }
     /// The --config file; empty means the default (SettingsStore::defaultFilePath()).
     QString configPath() const { return m_configPath; }
     /// The exit (id or name) given to --set-password.
@@ -53,8 +57,9 @@ public:
     EngineSettings engineSettings() const { return m_settings; }
 
     /// Whether these raw arguments ask for the window, decided before any
-    /// application object exists: --headless, --help and --version must never
-    /// create a QApplication (they have to work without a display).
+    /// application object exists: --headless, --help, --version, --check-profile
+    /// and --set-password must never create a QApplication (they have to work
+    /// without a display).
     static bool wantsGui(int argc, const char* const* argv);
 
 private:
@@ -64,6 +69,8 @@ private:
     QCommandLineOption m_headlessOption;
     QCommandLineOption m_listenOption;
     QCommandLineOption m_logOption;
+    QCommandLineOption m_harOption;
+    QCommandLineOption m_harUnmaskedOption;
     QCommandLineOption m_viaOption;
     QCommandLineOption m_connectTimeoutOption;
     QCommandLineOption m_maxConnectionsOption;
@@ -80,6 +87,8 @@ private:
     QString m_listenText;
     QString m_listenError;
     QString m_logFile;
+    QString m_harFile;
+    bool m_harUnmasked = false;
     QString m_configPath;
     QString m_passwordProfile;
     UpstreamProfile m_checkProfile;

@@ -1,6 +1,7 @@
 #include "HeadlessRunner.h"
 
 #include "Console.h"
+#include "HarWriter.h"
 
 #include <cstdio>
 
@@ -52,6 +53,12 @@ bool HeadlessRunner::start(const EngineSettings& settings, const QString& logPat
     return true;
 }
 
+void HeadlessRunner::setHarFile(const QString& path, bool maskSecrets)
+{
+    m_harPath = path;
+    m_harMask = maskSecrets;
+}
+
 void HeadlessRunner::stop()
 {
     if (m_finished)
@@ -98,6 +105,12 @@ void HeadlessRunner::onStateChanged(Engine::State state, const QString& error)
 
 void HeadlessRunner::onEventsReady(const LogEventBatch& events)
 {
+    if (!m_harPath.isEmpty()) {
+        for (const LogEvent& event : events) {
+            if (event.phase == LogPhase::Finished)
+                m_harEvents.append(event);
+        }
+    }
     if (m_logFailed)
         return;
     QByteArray lines;
@@ -121,7 +134,22 @@ void HeadlessRunner::finish(int exitCode)
     m_finished = true;
     m_stopDeadline.stop();
     m_log.flush();
+    // A run that never listened has no traffic to record.
+    if (!m_harPath.isEmpty() && m_listening && !writeHar())
+        exitCode = 1;
     Q_EMIT finished(exitCode);
+}
+
+bool HeadlessRunner::writeHar()
+{
+    const QString error = HarWriter(m_harMask).writeFile(m_harPath, m_harEvents);
+    if (!error.isEmpty()) {
+        Console::printError(error);
+        return false;
+    }
+    Console::printStatus(
+        tr("Switchyard wrote %n exchanges to %1", nullptr, int(m_harEvents.size())).arg(m_harPath));
+    return true;
 }
 
 } // namespace Switchyard

@@ -11,7 +11,9 @@ namespace Switchyard {
 
 /// Runs the engine without a window: announces the listen address on standard
 /// error, writes one line per finished exchange to the log, and reports through
-/// finished() when the engine has stopped (0) or could not run (1).
+/// finished() when the engine has stopped (0) or could not run (1). With a HAR
+/// file it also keeps every finished exchange and writes them as HAR 1.2 once
+/// the engine has stopped, before finished().
 class HeadlessRunner : public QObject
 {
     Q_OBJECT
@@ -23,6 +25,11 @@ public:
     /// engine. Returns false, having printed why, when it cannot even begin;
     /// finished() is then not emitted.
     bool start(const EngineSettings& settings, const QString& logPath);
+    /// Before start(): record finished exchanges (capture should be on for
+    /// headers and bodies) and write them to path as HAR 1.2 when the run ends.
+    /// Every exchange is kept in memory until then. A file that cannot be
+    /// written makes the exit code 1.
+    void setHarFile(const QString& path, bool maskSecrets);
     /// Stops the engine; finished(0) follows once it has. A second call gives up
     /// waiting and finishes with 1 at once.
     void stop();
@@ -35,6 +42,7 @@ private:
     void onStateChanged(Engine::State state, const QString& error);
     void onEventsReady(const LogEventBatch& events);
     void finish(int exitCode);
+    bool writeHar();
 
     Engine* m_engine;
     QFile m_log;
@@ -44,6 +52,9 @@ private:
     bool m_stopRequested = false;
     bool m_finished = false;
     bool m_logFailed = false;
+    QString m_harPath;
+    bool m_harMask = true;
+    QList<LogEvent> m_harEvents;
 };
 
 } // namespace Switchyard

@@ -125,8 +125,11 @@ int runWithoutWindow(int& argc, char** argv)
     QObject::connect(&runSettings, &RunSettings::ready, &runner, [&](const EngineSettings& ready) {
         EngineSettings settings = ready;
         // The headless log is one line per exchange: copying headers and bodies out
-        // of the engine thread would be work nobody reads.
-        settings.capture.enabled = false;
+        // of the engine thread would be work nobody reads, unless a HAR file
+        // records them.
+        settings.capture.enabled = !commandLine.harFile().isEmpty();
+        if (settings.capture.enabled)
+            runner.setHarFile(commandLine.harFile(), !commandLine.harUnmasked());
         engineStarted = runner.start(settings, commandLine.logFile());
         if (!engineStarted)
             app.exit(EXIT_FAILURE);
@@ -193,7 +196,8 @@ int main(int argc, char** argv)
     if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1");
     QCoreApplication::setApplicationName(QStringLiteral("Switchyard"));
-    QCoreApplication::setOrganizationName(QStringLiteral("Switchyard"));
+    // No organisation: settings live in ~/.config/Switchyard, not Switchyard/Switchyard.
+    QCoreApplication::setOrganizationName(QString());
     QCoreApplication::setApplicationVersion(QStringLiteral(SWITCHYARD_VERSION));
 
 #ifdef SWITCHYARD_HAVE_UI

@@ -19,7 +19,7 @@ BUILD_PACKAGES=(
 # What the test suite starts or drives, besides the above:
 TEST_PACKAGES=(
     curl openssl xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools squid-openssl
-    microsocks dante-server python3
+    microsocks dante-server python3 python3-pacparser util-linux
 )
 
 usage() {

@@ -1,7 +1,6 @@
 #include "JsonFieldReader.h"
 
 #include <QJsonValue>
-
 #include <cmath>
 
 namespace Switchyard {
@@ -9,8 +8,7 @@ namespace Switchyard {
 JsonFieldReader::JsonFieldReader(const QJsonObject& object, const QString& path,
                                  SettingsIssues* issues)
     : m_object(object), m_path(path), m_issues(issues)
-{
-}
+{}
 
 QString JsonFieldReader::pathOf(const QString& key) const
 {
@@ -121,8 +119,8 @@ bool JsonFieldReader::readBase64(const QString& key, QByteArray* out, Need need)
     QString text;
     if (!readString(key, &text, need))
         return false;
-    const auto decoded = QByteArray::fromBase64Encoding(text.toLatin1(),
-                                                        QByteArray::AbortOnBase64DecodingErrors);
+    const auto decoded =
+        QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded) {
         error(key, tr("is not valid base64"));
         return false;

@@ -191,11 +191,9 @@ void OutboundConnector::onReadyRead()
             }
             continue;
         }
-        if (n < 0) {
-            if (m_stream->errorCode() != 0)
-                return; // failed() follows
-            ended = true;
-        }
+        if (n < 0)
+            ended = true; // the end, or a reset (then failed() follows)
+
         break;
     }
     // An exit that refuses often replies and closes at once: read the reply first.
@@ -214,7 +212,7 @@ void OutboundConnector::onReadyRead()
     default:
         break;
     }
-    if (ended && !m_finished)
+    if (ended && !m_finished && m_stream->errorCode() == 0)
         fail(OutboundFailure::Kind::ExitProtocol,
              QStringLiteral("%1 closed the connection during the handshake").arg(exitLabel()));
 }
@@ -504,6 +502,7 @@ void OutboundConnector::fail(OutboundFailure::Kind kind, const QString& message,
     failure.message = message;
     failure.exitReply = exitReply;
     failure.exitHttpStatus = exitStatus;
+    failure.viaExit = !m_direct;
     Q_EMIT failed(failure);
 }
 

@@ -6,6 +6,8 @@ int OutboundFailure::httpStatus() const
 {
     switch (kind) {
     case Kind::TimedOut:
+        if (viaExit)
+            return 502; // the exit failed, not the destination
         return 504;
     case Kind::Blocked:
         return 403;

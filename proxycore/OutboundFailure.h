@@ -26,6 +26,7 @@ struct OutboundFailure
     QString message;        ///< readable, names the exit when there is one
     quint8 exitReply = 0;   ///< the SOCKS reply an exit gave, if any
     int exitHttpStatus = 0; ///< the HTTP status an exit gave, if any
+    bool viaExit = false;   ///< the failure is the exit's (then a timeout is a 502, not a 504)
 
     /// 502, 504 or 403.
     int httpStatus() const;

@@ -29,7 +29,7 @@ public:
         Ui = 0x8,       ///< window geometry, columns, language …
     };
     Q_DECLARE_FLAGS(Parts, Part)
-    static Parts allParts() { return Part::Network | Part::Profiles | Part::Routing | Part::Ui; }
+    static Parts allParts();
 
     /// What a file is for; both are read alike.
     enum class Kind {
@@ -62,10 +62,7 @@ public:
     /// Reads an object already parsed and migrated to the current version.
     static Decoded fromJson(const QJsonObject& root);
 
-    /// What is wrong with a rule's pattern for its matcher; empty when it is fine.
-    /// The rules editor can use this to mark a pattern in place.
-    static QString patternProblem(Rule::Matcher matcher, const QString& pattern);
-    /// The names used in the file ("domain", "socks5", "block" …).
+    /// The names used in the file ("host-regex", "socks5", "block" …).
     static QString matcherName(Rule::Matcher matcher);
     static QString profileTypeName(UpstreamProfile::Type type);
     static QString actionKindName(RouteAction::Kind kind);
@@ -73,6 +70,6 @@ public:
     static constexpr int maxFileBytes = 64 * 1024 * 1024;
 };
 
-Q_DECLARE_OPERATORS_FOR_FLAGS(SettingsCodec::Parts)
-
 } // namespace Switchyard
+
+Q_DECLARE_OPERATORS_FOR_FLAGS(Switchyard::SettingsCodec::Parts)

@@ -7,6 +7,10 @@ namespace Switchyard {
 
 namespace {
 
+// A new field in ProxyLimits would silently go uncompared; make it a build error.
+static_assert(sizeof(ProxyLimits) == 11 * sizeof(int),
+              "ProxyLimits changed: compare the new field here and store it in SettingsCodec");
+
 // EngineSettings and its parts have no operator==, and they are not ours to
 // change; compare them here, field by field.
 bool sameLimits(const ProxyLimits& a, const ProxyLimits& b)
@@ -20,24 +24,26 @@ bool sameLimits(const ProxyLimits& a, const ProxyLimits& b)
            a.maxIdleOriginConnections == b.maxIdleOriginConnections;
 }
 
+bool sameInbound(const InboundAuth& a, const InboundAuth& b)
+{
+    return a.required == b.required && a.username == b.username && a.password == b.password;
+}
+
 bool sameEngine(const EngineSettings& a, const EngineSettings& b)
 {
     return a.listenAddress == b.listenAddress && a.listenPort == b.listenPort &&
            sameLimits(a.limits, b.limits) && a.capture.enabled == b.capture.enabled &&
            a.capture.maxBodyBytes == b.capture.maxBodyBytes && a.addViaHeader == b.addViaHeader &&
-           a.logFlushIntervalMs == b.logFlushIntervalMs;
-}
-
-bool sameInbound(const InboundAuth& a, const InboundAuth& b)
-{
-    return a.required == b.required && a.username == b.username && a.password == b.password;
+           a.logFlushIntervalMs == b.logFlushIntervalMs && a.profiles == b.profiles &&
+           a.routing == b.routing && a.hostsOverride == b.hostsOverride &&
+           sameInbound(a.inboundAuth, b.inboundAuth) && a.remoteTunnelPorts == b.remoteTunnelPorts;
 }
 
 } // namespace
 
 const UpstreamProfile* SettingsDocument::profile(const QString& id) const
 {
-    for (const UpstreamProfile& candidate : profiles) {
+    for (const UpstreamProfile& candidate : engine.profiles) {
         if (candidate.id == id)
             return &candidate;
     }
@@ -49,7 +55,7 @@ QString SettingsDocument::resolveProfile(const QString& idOrName, QString* error
     if (const UpstreamProfile* byId = profile(idOrName))
         return byId->id;
     QStringList matches;
-    for (const UpstreamProfile& candidate : profiles) {
+    for (const UpstreamProfile& candidate : engine.profiles) {
         if (candidate.name == idOrName)
             matches.append(candidate.id);
     }
@@ -60,8 +66,8 @@ QString SettingsDocument::resolveProfile(const QString& idOrName, QString* error
                                              "there is no exit with the id or name \"%1\"")
                      .arg(idOrName);
     } else {
-        *error = QCoreApplication::translate(
-                     "SettingsDocument", "%1 exits are named \"%2\"; give the id instead (%3)")
+        *error = QCoreApplication::translate("SettingsDocument",
+                                             "%1 exits are named \"%2\"; give the id instead (%3)")
                      .arg(matches.size())
                      .arg(idOrName, matches.join(QStringLiteral(", ")));
     }
@@ -72,10 +78,10 @@ QStringList SettingsDocument::removedProfileIds(const SettingsDocument& before,
                                                 const SettingsDocument& after)
 {
     QSet<QString> remaining;
-    for (const UpstreamProfile& profile : after.profiles)
+    for (const UpstreamProfile& profile : after.engine.profiles)
         remaining.insert(profile.id);
     QStringList removed;
-    for (const UpstreamProfile& profile : before.profiles) {
+    for (const UpstreamProfile& profile : before.engine.profiles) {
         if (!remaining.contains(profile.id) && !removed.contains(profile.id))
             removed.append(profile.id);
     }
@@ -85,17 +91,15 @@ QStringList SettingsDocument::removedProfileIds(const SettingsDocument& before,
 SettingsDocument SettingsDocument::withoutSecrets() const
 {
     SettingsDocument copy = *this;
-    for (UpstreamProfile& profile : copy.profiles)
+    for (UpstreamProfile& profile : copy.engine.profiles)
         profile.password.clear();
-    copy.inboundAuth.password.clear();
+    copy.engine.inboundAuth.password.clear();
     return copy;
 }
 
 bool SettingsDocument::operator==(const SettingsDocument& other) const
 {
-    return sameEngine(engine, other.engine) && profiles == other.profiles &&
-           routing == other.routing && hostsOverride == other.hostsOverride &&
-           sameInbound(inboundAuth, other.inboundAuth) && ui == other.ui;
+    return sameEngine(engine, other.engine) && ui == other.ui;
 }
 
 } // namespace Switchyard

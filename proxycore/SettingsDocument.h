@@ -1,13 +1,8 @@
 #pragma once
 
 #include "EngineSettings.h"
-#include "Rule.h"
 #include "UiPreferences.h"
-#include "UpstreamProfile.h"
 
-#include <QHostAddress>
-#include <QList>
-#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -23,18 +18,12 @@ struct SettingsDocument
     /// The version this build writes; older files are migrated forward on load.
     static constexpr int currentVersion = 2;
 
-    /// Listen address and port, limits, capture and log options. Everything the
-    /// engine reads that is not listed separately below.
+    /// Everything the engine reads: listen address and port, limits, capture and
+    /// log options, the exits (engine.profiles, passwords only ever in memory),
+    /// the rules (engine.routing, whose defaultAction is the "selected exit"),
+    /// the hosts override and inbound authentication.
     EngineSettings engine;
-    /// The exits, in the order the user arranged them.
-    QList<UpstreamProfile> profiles;
-    /// The routing rules; routing.defaultAction is the "selected exit" (Direct,
-    /// a profile, or Block) used when no rule matches.
-    RuleList routing;
-    /// Host names answered locally instead of by DNS (lower-case name → address).
-    QMap<QString, QHostAddress> hostsOverride;
-    /// Credentials clients must present; the password only ever in memory.
-    InboundAuth inboundAuth;
+    /// What only the window reads.
     UiPreferences ui;
 
     /// The profile with this id, or nullptr.

@@ -64,6 +64,8 @@ void TlsStream::onReadyRead()
 
 void TlsStream::onBytesWritten()
 {
+    if (m_writeShut && pendingBytes() == 0)
+        m_socket->disconnectFromHost();
     if (m_wasFull && pendingBytes() == 0) {
         m_wasFull = false;
         Q_EMIT drained();
@@ -126,7 +128,12 @@ void TlsStream::setReadEnabled(bool enabled)
 
 void TlsStream::shutdownWrite()
 {
+    // TLS here has no half-close: once our side has nothing more to say, end the
+    // session (close_notify), or an exit keeping the connection alive would hold
+    // the tunnel open forever.
     m_writeShut = true;
+    if (pendingBytes() == 0)
+        m_socket->disconnectFromHost();
 }
 
 void TlsStream::close()

@@ -8,7 +8,7 @@ namespace Switchyard {
 
 /// TLS over an already connected TCP socket, for HTTPS upstream proxies. Wraps
 /// QSslSocket; its read buffer is bounded, so not reading still holds the peer
-/// back. TLS here has no half-close: shutdownWrite() only stops sending.
+/// back. TLS here has no half-close: shutdownWrite() ends the session once the queue is out.
 class TlsStream : public Stream
 {
     Q_OBJECT

@@ -1,5 +1,6 @@
 #include "UpstreamProfile.h"
 
+#include <QRegularExpression>
 #include <QUrl>
 #include <QUuid>
 
@@ -39,6 +40,20 @@ QString UpstreamProfile::newId()
     return QUuid::createUuid().toString(QUuid::WithoutBraces);
 }
 
+namespace {
+
+// Error messages repeat what the user typed, never its password.
+QString redacted(const QString& uri)
+{
+    static const QRegularExpression credentials(
+        QStringLiteral("^([A-Za-z0-9+.-]+://[^:/@]*):[^@/]*@"));
+    QString out = uri;
+    out.replace(credentials, QStringLiteral("\\1:***@"));
+    return out;
+}
+
+} // namespace
+
 UpstreamProfile UpstreamProfile::fromUri(const QString& uri, QString* error)
 {
     UpstreamProfile profile;
@@ -47,9 +62,25 @@ UpstreamProfile UpstreamProfile::fromUri(const QString& uri, QString* error)
         *error = QStringLiteral("empty proxy URI");
         return {};
     }
+    const QString shown = redacted(trimmed);
+    if (!trimmed.contains(u"://")) {
+        *error =
+            QStringLiteral(
+                "\"%1\" has no scheme; write it as http://, https://, socks5://, socks5h:// or "
+                "socks4a://HOST:PORT")
+                .arg(shown);
+        return {};
+    }
     const QUrl url(trimmed, QUrl::StrictMode);
     if (!url.isValid()) {
-        *error = QStringLiteral("\"%1\" is not a valid URI: %2").arg(trimmed, url.errorString());
+        // QUrl's own message says what is wrong but quotes the input, password and all.
+        QString reason = url.errorString();
+        reason.replace(trimmed, shown);
+        static const QRegularExpression password(
+            QStringLiteral("^[A-Za-z0-9+.-]+://[^:/@]*:([^@/]*)@"));
+        if (const QString secret = password.match(trimmed).captured(1); !secret.isEmpty())
+            reason.replace(secret, QStringLiteral("***"));
+        *error = QStringLiteral("\"%1\" is not a valid proxy URI: %2").arg(shown, reason);
         return {};
     }
     const QString scheme = url.scheme().toLower();
@@ -68,7 +99,7 @@ UpstreamProfile UpstreamProfile::fromUri(const QString& uri, QString* error)
     } else {
         *error = scheme.isEmpty() ? QStringLiteral("\"%1\" has no scheme; use http://, https://, "
                                                    "socks5://, socks5h:// or socks4a://")
-                                        .arg(trimmed)
+                                        .arg(shown)
                                   : QStringLiteral("unsupported proxy scheme \"%1\"; use http, "
                                                    "https, socks5, socks5h or socks4a")
                                         .arg(scheme);
@@ -76,7 +107,7 @@ UpstreamProfile UpstreamProfile::fromUri(const QString& uri, QString* error)
     }
     profile.host = url.host(QUrl::FullyDecoded);
     if (profile.host.isEmpty()) {
-        *error = QStringLiteral("\"%1\" names no host").arg(trimmed);
+        *error = QStringLiteral("\"%1\" names no host").arg(shown);
         return {};
     }
     const QString path = url.path();
@@ -90,7 +121,7 @@ UpstreamProfile UpstreamProfile::fromUri(const QString& uri, QString* error)
     }
     const int port = url.port(defaultPort(profile.type));
     if (port <= 0 || port > 65535) {
-        *error = QStringLiteral("invalid port in \"%1\"").arg(trimmed);
+        *error = QStringLiteral("invalid port in \"%1\"").arg(shown);
         return {};
     }
     profile.port = quint16(port);

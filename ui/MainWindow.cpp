@@ -1,6 +1,6 @@
 #include "MainWindow.h"
 
-#include "EventLogView.h"
+#include "TrafficPage.h"
 
 #include <QAction>
 #include <QCoreApplication>
@@ -33,15 +33,19 @@ MainWindow::MainWindow(Engine* engine, const EngineSettings& settings, QWidget* 
     m_stateLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_stateLabel->setWordWrap(true);
     layout->addWidget(m_stateLabel);
-    m_logView = new EventLogView(central);
-    layout->addWidget(m_logView, 1);
+    m_trafficPage = new TrafficPage(central);
+    TrafficPage::ExitList exits;
+    for (const UpstreamProfile& exit : std::as_const(m_settings.profiles))
+        exits.append({exit.id, exit.name});
+    m_trafficPage->setExits(exits);
+    layout->addWidget(m_trafficPage, 1);
     setCentralWidget(central);
 
     m_statsLabel = new QLabel(this);
     statusBar()->addPermanentWidget(m_statsLabel);
 
     connect(m_engine, &Engine::stateChanged, this, &MainWindow::onStateChanged);
-    connect(m_engine, &Engine::eventsReady, m_logView, &EventLogView::appendEvents);
+    connect(m_engine, &Engine::eventsReady, m_trafficPage, &TrafficPage::addEvents);
     connect(m_engine, &Engine::statsUpdated, this, &MainWindow::onStatsUpdated);
     onStateChanged(m_engine->state(), m_engine->lastError());
 }

@@ -9,10 +9,10 @@ class QLabel;
 
 namespace Switchyard {
 
-class EventLogView;
+class TrafficPage;
 
 /// The application window: a toggle that starts and stops the engine, the
-/// engine's state, and a log of finished requests. It only assembles those
+/// engine's state, and the live traffic page. It only assembles those
 /// parts and talks to the engine through its facade.
 class MainWindow : public QMainWindow
 {
@@ -24,6 +24,9 @@ public:
     /// Starts or stops the proxy, as the toolbar toggle does.
     void setProxyEnabled(bool enabled);
 
+    /// The traffic page (its routeRequested() asks for rules).
+    TrafficPage* trafficPage() const { return m_trafficPage; }
+
 private:
     void onStateChanged(Engine::State state, const QString& error);
     void onStatsUpdated(const EngineStats& stats);
@@ -34,7 +37,7 @@ private:
     QAction* m_proxyAction = nullptr;
     QLabel* m_stateLabel = nullptr;
     QLabel* m_statsLabel = nullptr;
-    EventLogView* m_logView = nullptr;
+    TrafficPage* m_trafficPage = nullptr;
 };
 
 } // namespace Switchyard

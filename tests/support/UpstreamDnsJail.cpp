@@ -2,9 +2,9 @@
 
 #include <QDir>
 #include <QFile>
-
 #include <arpa/inet.h>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <netinet/in.h>
 #include <sched.h>
@@ -21,12 +21,23 @@ struct JailState
     QString nameserver;
     int sinkFd = -1;
     int queries = 0;
+    QByteArray directory; ///< holds the private hosts and resolv.conf
 };
 
 JailState& state()
 {
     static JailState jail;
     return jail;
+}
+
+void removeFiles()
+{
+    const QByteArray& dir = state().directory;
+    if (dir.isEmpty())
+        return;
+    ::unlink((dir + "/hosts").constData());
+    ::unlink((dir + "/resolv.conf").constData());
+    ::rmdir(dir.constData());
 }
 
 QString errnoText(const char* what)
@@ -109,7 +120,8 @@ bool UpstreamDnsJail::enter(const QList<HostsEntry>& hosts)
     const QString resolvPath = dir + QStringLiteral("/resolv.conf");
     bool ok = writeFile(hostsPath, hostsFile(hosts)) && writeFile(resolvPath, resolvConf());
     if (!ok)
-        jail.error = QStringLiteral("cannot write the private hosts and resolv.conf in %1").arg(dir);
+        jail.error =
+            QStringLiteral("cannot write the private hosts and resolv.conf in %1").arg(dir);
 
     if (ok && ::unshare(CLONE_NEWNS) != 0) {
         jail.error = errnoText("unshare(CLONE_NEWNS)");
@@ -130,10 +142,10 @@ bool UpstreamDnsJail::enter(const QList<HostsEntry>& hosts)
         jail.error = errnoText("bind-mount /etc/resolv.conf");
         ok = false;
     }
-    // The mounts keep the files alive; the names can go.
-    QFile::remove(hostsPath);
-    QFile::remove(resolvPath);
-    QDir().rmdir(dir);
+    // The files stay while the process lives: gVisor refuses to mount over a bind
+    // mount whose source was deleted, and the daemons' namespaces do exactly that.
+    jail.directory = QFile::encodeName(dir);
+    std::atexit(removeFiles);
 
     if (!ok) {
         ::close(jail.sinkFd);

@@ -4,7 +4,6 @@
 #include <QFile>
 #include <QHostAddress>
 #include <QTcpSocket>
-
 #include <cerrno>
 #include <csignal>
 #include <sched.h>
@@ -30,11 +29,10 @@ QString lastLines(const QByteArray& text, int count)
 UpstreamProcess::UpstreamProcess()
 {
     // World-writable: squid drops to the "proxy" user before it opens its logs.
-    QFile::setPermissions(m_dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                                            QFileDevice::ExeOwner | QFileDevice::ReadGroup |
-                                            QFileDevice::WriteGroup | QFileDevice::ExeGroup |
-                                            QFileDevice::ReadOther | QFileDevice::WriteOther |
-                                            QFileDevice::ExeOther);
+    QFile::setPermissions(
+        m_dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner |
+                          QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup |
+                          QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther);
 }
 
 UpstreamProcess::~UpstreamProcess()
@@ -56,8 +54,8 @@ bool UpstreamProcess::writeFile(const QString& name, const QByteArray& content)
         return false;
     }
     // Readable by a daemon that has dropped its privileges.
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                        QFileDevice::ReadGroup | QFileDevice::ReadOther);
+    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup |
+                        QFileDevice::ReadOther);
     return true;
 }
 
@@ -79,9 +77,9 @@ QByteArray UpstreamProcess::output() const
 
 QString UpstreamProcess::diagnostics(const QStringList& logFiles) const
 {
-    QString text = QStringLiteral("output:\n") + lastLines(output(), 15);
+    QString text = QStringLiteral("output:\n") + lastLines(output(), 8);
     for (const QString& name : logFiles)
-        text += QStringLiteral("\n%1:\n").arg(name) + lastLines(readFile(name), 15);
+        text += QStringLiteral("\n%1:\n").arg(name) + lastLines(readFile(name), 8);
     return text;
 }
 
