@@ -76,6 +76,8 @@ void OutboundConnector::start()
 
 void OutboundConnector::onDialFailed(const OutboundFailure& failure)
 {
+    if (m_finished || !m_dialer)
+        return; // our own timeout already answered
     m_dialer->deleteLater();
     m_dialer = nullptr;
     if (m_direct) {
@@ -488,6 +490,8 @@ void OutboundConnector::fail(OutboundFailure::Kind kind, const QString& message,
     m_finished = true;
     m_timer.stop();
     if (m_dialer) {
+        // Its own timer may still fire before it is deleted: stop listening.
+        disconnect(m_dialer, nullptr, this, nullptr);
         m_dialer->deleteLater();
         m_dialer = nullptr;
     }
