@@ -71,6 +71,10 @@ CommandLine::CommandLine()
                              "system keychain, read without echo from the terminal or from "
                              "standard input, and exit."),
                           tr("profile")),
+      m_explainOption(QStringLiteral("explain"),
+                      tr("Print which rule decides <target> (a URL, or host:port for tunnels) and "
+                         "where it goes, using the settings file and the options given, and exit."),
+                      tr("target")),
       m_helpOption({QStringLiteral("h"), QStringLiteral("help")}, tr("Show this help and exit.")),
       m_versionOption({QStringLiteral("v"), QStringLiteral("version")},
                       tr("Show the version and exit."))
@@ -80,8 +84,8 @@ CommandLine::CommandLine()
     m_parser.addOptions({m_headlessOption, m_listenOption, m_logOption, m_harOption,
                          m_harUnmaskedOption, m_viaOption, m_connectTimeoutOption,
                          m_maxConnectionsOption, m_upstreamOption, m_checkProfileOption,
-                         m_checkUrlOption, m_configOption, m_setPasswordOption, m_helpOption,
-                         m_versionOption});
+                         m_checkUrlOption, m_explainOption, m_configOption, m_setPasswordOption,
+                         m_helpOption, m_versionOption});
 }
 
 CommandLine::Action CommandLine::parse(const QStringList& arguments)
@@ -182,6 +186,10 @@ CommandLine::Action CommandLine::parse(const QStringList& arguments)
         m_settings.listenAddress = address;
         m_settings.listenPort = port;
     }
+    if (m_parser.isSet(m_explainOption)) {
+        m_explainTarget = m_parser.value(m_explainOption);
+        return Action::Explain;
+    }
     return Action::Run;
 }
 
@@ -242,7 +250,7 @@ bool CommandLine::wantsGui(int argc, const char* const* argv)
         if (std::strcmp(arg, "--") == 0)
             break;
         for (const char* windowless :
-             {"--headless", "--help", "-h", "--version", "-v", "--check-profile"}) {
+             {"--headless", "--help", "-h", "--version", "-v", "--check-profile", "--explain"}) {
             if (std::strcmp(arg, windowless) == 0)
                 return false;
         }

@@ -17,7 +17,7 @@ class CommandLine
 {
     Q_DECLARE_TR_FUNCTIONS(CommandLine)
 public:
-    enum class Action { Run, ShowHelp, ShowVersion, CheckProfile, SetPassword, Error };
+    enum class Action { Run, ShowHelp, ShowVersion, CheckProfile, SetPassword, Explain, Error };
 
     CommandLine();
 
@@ -53,6 +53,8 @@ public:
     /// The exit given to --check-profile, and the URL to fetch through it.
     UpstreamProfile checkProfile() const { return m_checkProfile; }
     QString checkUrl() const { return m_checkUrl; }
+    /// The URL or host:port given to --explain.
+    QString explainTarget() const { return m_explainTarget; }
     /// Defaults changed by whatever options were given.
     EngineSettings engineSettings() const { return m_settings; }
 
@@ -79,6 +81,7 @@ private:
     QCommandLineOption m_checkUrlOption;
     QCommandLineOption m_configOption;
     QCommandLineOption m_setPasswordOption;
+    QCommandLineOption m_explainOption;
     QCommandLineOption m_helpOption;
     QCommandLineOption m_versionOption;
 
@@ -93,6 +96,7 @@ private:
     QString m_passwordProfile;
     UpstreamProfile m_checkProfile;
     QString m_checkUrl;
+    QString m_explainTarget;
     EngineSettings m_settings;
 };
 

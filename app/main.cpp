@@ -4,7 +4,9 @@
 #include "HeadlessRunner.h"
 #include "PasswordCommand.h"
 #include "ProfileChecker.h"
+#include "RuleEngine.h"
 #include "RunSettings.h"
+#include "SettingsStore.h"
 #include "UnixSignalWatcher.h"
 
 #include <QCoreApplication>
@@ -43,6 +45,7 @@ int handleNonRunActions(CommandLine& commandLine, CommandLine::Action action)
     case CommandLine::Action::Run:
     case CommandLine::Action::CheckProfile:
     case CommandLine::Action::SetPassword:
+    case CommandLine::Action::Explain:
         break;
     }
     if (!commandLine.listenError().isEmpty()) {
@@ -93,6 +96,28 @@ int runSetPassword(QCoreApplication& app, const CommandLine& commandLine)
     return app.exec();
 }
 
+// --explain: the rules from the settings file (plus options) decide one target.
+int runExplain(const CommandLine& commandLine)
+{
+    SettingsStore store(commandLine.configPath());
+    const SettingsLoadResult loaded = store.load(SettingsStore::LoadMode::ReadOnly);
+    for (const QString& message : loaded.messages())
+        Console::printError(message);
+    EngineSettings settings = loaded.document.engine;
+    commandLine.applyOverrides(&settings);
+    const auto rules = RuleEngine::build(settings.routing, settings.profiles);
+    for (const RuleProblem& problem : rules->problems())
+        Console::printError(
+            QStringLiteral("rule %1: %2").arg(problem.index + 1).arg(problem.reason));
+    const RouteExplanation explanation = rules->explain(commandLine.explainTarget());
+    if (!explanation.error.isEmpty()) {
+        Console::printError(QStringLiteral("switchyard: --explain: %1").arg(explanation.error));
+        return EXIT_FAILURE;
+    }
+    Console::printOutput(explanation.toText());
+    return EXIT_SUCCESS;
+}
+
 int runWithoutWindow(int& argc, char** argv)
 {
     QCoreApplication app(argc, argv);
@@ -102,6 +127,8 @@ int runWithoutWindow(int& argc, char** argv)
         return runProfileCheck(app, commandLine);
     if (action == CommandLine::Action::SetPassword)
         return runSetPassword(app, commandLine);
+    if (action == CommandLine::Action::Explain)
+        return runExplain(commandLine);
     if (const int exitCode = handleNonRunActions(commandLine, action); exitCode >= 0)
         return exitCode;
 

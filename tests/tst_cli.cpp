@@ -53,6 +53,7 @@ private Q_SLOTS:
     void logFileGetsOneLinePerRequest();
     void secondInstanceOnSamePortFails();
     void badListenAddressFails();
+    void explainUsesTheSettingsFile();
 
 private:
     /// A switchyard process with its standard error collected as it arrives.
@@ -198,6 +199,32 @@ QByteArray TestCli::fetchStatusPage(quint16 port, bool* ok)
     }
     *ok = true;
     return output.left(lastNewline);
+}
+
+void TestCli::explainUsesTheSettingsFile()
+{
+    // The v2 sample routes work.example through "Work" and blocks *tracker*.
+    const QString config = QFINDTESTDATA("data/settings/v2-full.json");
+    QVERIFY(!config.isEmpty());
+    const Run work =
+        runToCompletion({QStringLiteral("--config"), config, QStringLiteral("--explain"),
+                         QStringLiteral("https://intranet.work.example/")});
+    QVERIFY2(work.ok && work.exitCode == 0, work.err.constData());
+    const QString line = QString::fromUtf8(work.out).trimmed();
+    QVERIFY2(line.startsWith(u"intranet.work.example:443 -> through Work") &&
+                 line.contains(u"domain:work.example"),
+             qPrintable(line));
+    const Run blocked =
+        runToCompletion({QStringLiteral("--config"), config, QStringLiteral("--explain"),
+                         QStringLiteral("http://tracker.example/x")});
+    QVERIFY2(blocked.ok && blocked.exitCode == 0, blocked.err.constData());
+    QVERIFY2(blocked.out.contains("block") && blocked.out.contains("keyword:tracker"),
+             blocked.out.constData());
+    const Run bad = runToCompletion({QStringLiteral("--config"), config,
+                                     QStringLiteral("--explain"), QStringLiteral("http://")});
+    QVERIFY(bad.ok);
+    QCOMPARE(bad.exitCode, 1);
+    QVERIFY2(bad.err.contains("--explain"), bad.err.constData());
 }
 
 void TestCli::version()
