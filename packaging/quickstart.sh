@@ -61,6 +61,17 @@ install_packages() {
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y "${missing[@]}"
 }
 
+# The HAR tests validate with the npm package har-validator (pinned in
+# tests/scripts/package-lock.json). Node comes from Debian unless one is there.
+install_node_tools() {
+    if ! command -v npm >/dev/null; then
+        install_packages nodejs npm
+    fi
+    if [[ ! -d tests/scripts/node_modules/har-validator ]]; then
+        npm ci --prefix tests/scripts --no-audit --no-fund --loglevel=error
+    fi
+}
+
 build() {
     local preset=$1
     cmake --preset "$preset"
@@ -88,6 +99,7 @@ run)
 test)
     (($# == 0)) || usage
     install_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    install_node_tools
     build ci
     ctest --preset ci
     ;;
