@@ -9,6 +9,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QPalette>
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -120,6 +121,7 @@ private Q_SLOTS:
     void sortedRingBuffer();
     void sortedUpdatesMoveRows();
     void sortedFilterChanges();
+    void sortedRandomWorkload();
     void coloursAreReadable_data();
     void coloursAreReadable();
 
@@ -617,6 +619,65 @@ void TestTrafficModel::sortedFilterChanges()
     m_model->clear();
     QCOMPARE(m_sort->rowCount(), 0);
     QVERIFY(!kept.isValid());
+}
+
+void TestTrafficModel::sortedRandomWorkload()
+{
+    // Batches with updates, the ring buffer, filter and sort changes in random
+    // order, the testers watching: the sorted rows are always the filtered rows,
+    // in order.
+    QRandomGenerator random(20'240'601);
+    m_model->setMaxEntries(200);
+    QList<quint64> running;
+    quint64 next = 1;
+    const int columns[] = {TrafficModel::HostColumn, TrafficModel::DurationColumn,
+                           TrafficModel::StatusColumn, TrafficModel::NumberColumn, -1};
+    for (int step = 0; step < 120; ++step) {
+        LogEventBatch batch;
+        for (const quint64 id : std::as_const(running)) {
+            if (random.bounded(2))
+                batch.append(makeEvent({.id = id,
+                                        .status = random.bounded(2) ? 200 : 503,
+                                        .durationUs = random.bounded(1, 100'000)}));
+        }
+        const int fresh = random.bounded(0, 40);
+        for (int i = 0; i < fresh; ++i, ++next) {
+            const bool started = random.bounded(3) == 0;
+            batch.append(makeEvent({.id = next,
+                                    .phase = started ? LogPhase::Started : LogPhase::Finished,
+                                    .host = QStringLiteral("h%1.test").arg(random.bounded(30)),
+                                    .status = random.bounded(4) == 0 ? 404 : 200,
+                                    .durationUs = random.bounded(1, 100'000)}));
+            if (started)
+                running.append(next);
+        }
+        m_model->addEvents(batch);
+        switch (random.bounded(8)) {
+        case 0:
+            m_filter->setErrorsOnly(!m_filter->errorsOnly());
+            break;
+        case 1:
+            m_filter->setText(m_filter->text().isEmpty() ? QStringLiteral("h1") : QString());
+            break;
+        case 2: {
+            const int column = columns[random.bounded(5)];
+            m_sort->sort(column, random.bounded(2) ? Qt::AscendingOrder : Qt::DescendingOrder);
+            break;
+        }
+        default:
+            break;
+        }
+        QList<quint64> filtered = ids(*m_filter);
+        QList<quint64> sorted = ids(*m_sort);
+        QCOMPARE(sorted.size(), filtered.size());
+        std::sort(filtered.begin(), filtered.end());
+        std::sort(sorted.begin(), sorted.end());
+        QCOMPARE(sorted, filtered);
+        if (m_sort->sortColumn() >= 0)
+            QVERIFY(isSorted(m_sort->sortColumn(), m_sort->sortOrder()));
+        else
+            QCOMPARE(ids(*m_sort), ids(*m_filter));
+    }
 }
 
 void TestTrafficModel::coloursAreReadable_data()

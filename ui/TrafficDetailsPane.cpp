@@ -81,6 +81,7 @@ TrafficDetailsPane::TrafficDetailsPane(QWidget* parent) : QWidget(parent)
     m_requestBody = new TrafficBodyView(requestSplitter);
     requestSplitter->addWidget(m_requestHeaders);
     requestSplitter->addWidget(m_requestBody);
+    requestSplitter->setSizes({1, 1}); // relative: half headers, half body
     m_tabs->addTab(requestSplitter, tr("Request"));
 
     auto* responseSplitter = new QSplitter(Qt::Vertical, m_tabs);
@@ -88,6 +89,7 @@ TrafficDetailsPane::TrafficDetailsPane(QWidget* parent) : QWidget(parent)
     m_responseBody = new TrafficBodyView(responseSplitter);
     responseSplitter->addWidget(m_responseHeaders);
     responseSplitter->addWidget(m_responseBody);
+    responseSplitter->setSizes({1, 1});
     m_tabs->addTab(responseSplitter, tr("Response"));
 
     m_revealButton = new QToolButton(m_tabs);

@@ -114,6 +114,8 @@ TrafficPage::TrafficPage(QWidget* parent) : QWidget(parent)
     m_splitter->addWidget(m_details);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
+    // Relative weights: the table gets the larger share whatever the window size.
+    m_splitter->setSizes({600, 400});
     layout->addWidget(m_splitter, 1);
     setFocusProxy(m_view);
 
