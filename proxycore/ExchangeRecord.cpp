@@ -31,6 +31,13 @@ void ExchangeRecord::publishStart()
         m_context->logger->started(event);
 }
 
+void ExchangeRecord::finishAbandoned()
+{
+    if (m_open && event.error.isEmpty())
+        event.error = QStringLiteral("client closed the connection");
+    finish();
+}
+
 void ExchangeRecord::finish()
 {
     if (!m_open)

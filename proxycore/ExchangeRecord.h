@@ -22,6 +22,9 @@ public:
     void publishStart();
     /// Ends the record and queues it; nothing happens if none is open.
     void finish();
+    /// Ends an open record of an exchange the client walked away from (keeping an
+    /// error already recorded).
+    void finishAbandoned();
     bool isOpen() const { return m_open; }
     qint64 elapsedUs() const { return m_clock.nsecsElapsed() / 1000; }
 

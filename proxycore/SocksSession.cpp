@@ -418,11 +418,7 @@ void SocksSession::closeNow()
         m_connector = nullptr;
     }
     m_client->close();
-    if (m_record.isOpen()) {
-        if (m_record.event.error.isEmpty())
-            m_record.event.error = QStringLiteral("client closed the connection");
-        m_record.finish();
-    }
+    m_record.finishAbandoned();
     Q_EMIT closed();
 }
 
