@@ -32,24 +32,6 @@ constexpr int kConnectTimeoutMs = 1000;
 // Only squid's hosts_file knows it; the engine's resolver (UpstreamDnsJail) does not.
 const QString kExitOnlyName = u"onlyexit.test"_s;
 
-EngineSettings routedThrough(const UpstreamProfile& profile)
-{
-    EngineSettings settings = EngineFixture::testSettings();
-    settings.profiles = {profile};
-    settings.routing.defaultAction = RouteAction::through(profile.id);
-    settings.limits.connectTimeoutMs = kConnectTimeoutMs;
-    return settings;
-}
-
-/// The reply code in curl's "Can't complete SOCKS5 connection to X. (N)", or -1.
-int curlSocksReply(const CurlResult& result)
-{
-    static const QRegularExpression pattern(
-        uR"(Can't complete SOCKS[45] connection to .*\((\d+)\))"_s);
-    const QRegularExpressionMatch match = pattern.match(QString::fromUtf8(result.stdErr));
-    return match.hasMatch() ? match.captured(1).toInt() : -1;
-}
-
 UpstreamProfile::Type typeOf(const QString& kind)
 {
     return kind == u"https" ? UpstreamProfile::Type::Https : UpstreamProfile::Type::Http;
@@ -182,7 +164,8 @@ void TestUpstreamHttp::plainHttp()
     QFETCH(QString, kind);
     const UpstreamProfile profile = m_squid->profile(typeOf(kind));
     EngineFixture engine;
-    QVERIFY2(engine.start(routedThrough(profile)), qPrintable(engine.errorString()));
+    QVERIFY2(engine.start(EngineFixture::routedThrough(profile, kConnectTimeoutMs)),
+             qPrintable(engine.errorString()));
 
     const QString path = u"/bytes/4096?plain-"_s + kind;
     const CurlResult result =
@@ -222,7 +205,8 @@ void TestUpstreamHttp::connectTunnel()
     QFETCH(QString, kind);
     const UpstreamProfile profile = m_squid->profile(typeOf(kind));
     EngineFixture engine;
-    QVERIFY2(engine.start(routedThrough(profile)), qPrintable(engine.errorString()));
+    QVERIFY2(engine.start(EngineFixture::routedThrough(profile, kConnectTimeoutMs)),
+             qPrintable(engine.errorString()));
 
     const int handshakes = m_tls.handshakes();
     const CurlResult result =
@@ -261,7 +245,8 @@ void TestUpstreamHttp::socksClientThroughHttpExit()
     QFETCH(QString, curlOption);
     const UpstreamProfile profile = m_squid->profile(typeOf(kind));
     EngineFixture engine;
-    QVERIFY2(engine.start(routedThrough(profile)), qPrintable(engine.errorString()));
+    QVERIFY2(engine.start(EngineFixture::routedThrough(profile, kConnectTimeoutMs)),
+             qPrintable(engine.errorString()));
 
     const QString path = u"/bytes/70000?socks-"_s + kind + curlOption;
     const CurlResult result =
@@ -307,7 +292,8 @@ void TestUpstreamHttp::tunnelEndsWithClient()
     QFETCH(QString, client);
     const UpstreamProfile profile = m_squid->profile(typeOf(kind));
     EngineFixture engine;
-    QVERIFY2(engine.start(routedThrough(profile)), qPrintable(engine.errorString()));
+    QVERIFY2(engine.start(EngineFixture::routedThrough(profile, kConnectTimeoutMs)),
+             qPrintable(engine.errorString()));
 
     // Idle connections other exchanges left open (squid pools its own) stay.
     const int openBefore = m_origin.openConnectionCount();
@@ -340,7 +326,8 @@ void TestUpstreamHttp::largeTransfer()
     QFETCH(QString, kind);
     const UpstreamProfile profile = m_squid->profile(typeOf(kind));
     EngineFixture engine;
-    QVERIFY2(engine.start(routedThrough(profile)), qPrintable(engine.errorString()));
+    QVERIFY2(engine.start(EngineFixture::routedThrough(profile, kConnectTimeoutMs)),
+             qPrintable(engine.errorString()));
 
     const QString file = m_dir.filePath(u"large-"_s + kind);
     const CurlResult result =
@@ -373,7 +360,8 @@ void TestUpstreamHttp::wrongPassword()
     UpstreamProfile profile = m_squid->profile(typeOf(kind));
     profile.password = u"not-the-password-4711"_s;
     EngineFixture engine;
-    QVERIFY2(engine.start(routedThrough(profile)), qPrintable(engine.errorString()));
+    QVERIFY2(engine.start(EngineFixture::routedThrough(profile, kConnectTimeoutMs)),
+             qPrintable(engine.errorString()));
     const int originConnections = m_origin.connectionCount();
 
     if (client == u"plain") {
@@ -391,7 +379,7 @@ void TestUpstreamHttp::wrongPassword()
         const CurlResult result = Curl::run(
             {u"--socks5"_s, u"127.0.0.1:%1"_s.arg(engine.port()), m_origin.url(u"/bytes/10"_s)});
         QVERIFY2(result.finished && result.exitCode != 0, result.describe());
-        QVERIFY2(curlSocksReply(result) == 0x01, result.describe());
+        QVERIFY2(result.socksReply() == 0x01, result.describe());
     }
 
     const auto event = engine.waitForFinished([](const LogEvent&) { return true; });
@@ -414,7 +402,8 @@ void TestUpstreamHttp::untrustedCertificate()
     UpstreamProfile profile = m_squid->profile(UpstreamProfile::Type::Https);
     profile.allowSelfSigned = false;
     EngineFixture engine;
-    QVERIFY2(engine.start(routedThrough(profile)), qPrintable(engine.errorString()));
+    QVERIFY2(engine.start(EngineFixture::routedThrough(profile, kConnectTimeoutMs)),
+             qPrintable(engine.errorString()));
     const int originConnections = m_origin.connectionCount();
 
     const CurlResult result =
@@ -431,7 +420,7 @@ void TestUpstreamHttp::untrustedCertificate()
     const CurlResult socks = Curl::run(
         {u"--socks5"_s, u"127.0.0.1:%1"_s.arg(engine.port()), m_origin.url(u"/bytes/10"_s)});
     QVERIFY2(socks.finished && socks.exitCode != 0, socks.describe());
-    QVERIFY2(curlSocksReply(socks) > 0, socks.describe());
+    QVERIFY2(socks.socksReply() > 0, socks.describe());
 
     QCOMPARE(m_origin.connectionCount(), originConnections);
     verifyLogClean(engine);
@@ -444,7 +433,8 @@ void TestUpstreamHttp::exitStoppedFailsClosed()
     QVERIFY2(squid.start(), qPrintable(squid.errorString()));
     const UpstreamProfile profile = squid.profile();
     EngineFixture engine;
-    QVERIFY2(engine.start(routedThrough(profile)), qPrintable(engine.errorString()));
+    QVERIFY2(engine.start(EngineFixture::routedThrough(profile, kConnectTimeoutMs)),
+             qPrintable(engine.errorString()));
 
     const CurlResult before =
         Curl::run({u"-x"_s, engine.proxyUrl(), m_origin.url(u"/bytes/100?before-stop"_s)});
@@ -469,7 +459,7 @@ void TestUpstreamHttp::exitStoppedFailsClosed()
     const CurlResult socks = Curl::run(
         {u"--socks5"_s, u"127.0.0.1:%1"_s.arg(engine.port()), m_origin.url(u"/bytes/10"_s)});
     QVERIFY2(socks.finished && socks.exitCode != 0, socks.describe());
-    QVERIFY2(curlSocksReply(socks) == 0x05, socks.describe());
+    QVERIFY2(socks.socksReply() == 0x05, socks.describe());
 
     QCOMPARE(m_origin.connectionCount(), originConnections);
     QVERIFY(!m_origin.findRequest("after-stop").has_value());
@@ -489,7 +479,8 @@ void TestUpstreamHttp::silentExitTimesOut()
     profile.name = u"Silent exit"_s;
     profile.port = blackhole.port();
     EngineFixture engine;
-    QVERIFY2(engine.start(routedThrough(profile)), qPrintable(engine.errorString()));
+    QVERIFY2(engine.start(EngineFixture::routedThrough(profile, kConnectTimeoutMs)),
+             qPrintable(engine.errorString()));
     const int originConnections = m_origin.connectionCount();
 
     const CurlResult plain =
@@ -503,7 +494,7 @@ void TestUpstreamHttp::silentExitTimesOut()
     const CurlResult socks = Curl::run(
         {u"--socks5"_s, u"127.0.0.1:%1"_s.arg(engine.port()), m_origin.url(u"/bytes/10"_s)});
     QVERIFY2(socks.finished && socks.exitCode != 0, socks.describe());
-    QVERIFY2(curlSocksReply(socks) == 0x06, socks.describe());
+    QVERIFY2(socks.socksReply() == 0x06, socks.describe());
     QCOMPARE(m_origin.connectionCount(), originConnections);
     verifyLogClean(engine);
 }
@@ -528,7 +519,8 @@ void TestUpstreamHttp::exitOnlyName()
                          UpstreamDnsJail::errorString()));
     const UpstreamProfile profile = m_squid->profile(typeOf(kind));
     EngineFixture engine;
-    QVERIFY2(engine.start(routedThrough(profile)), qPrintable(engine.errorString()));
+    QVERIFY2(engine.start(EngineFixture::routedThrough(profile, kConnectTimeoutMs)),
+             qPrintable(engine.errorString()));
     UpstreamLookupWatch lookups(&engine.engine());
     const int sinkQueries = UpstreamDnsJail::queriesSeen();
 

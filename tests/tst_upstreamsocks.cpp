@@ -36,24 +36,6 @@ const QString kLocalOnlyName = u"localonly.test"_s;
 // Only the engine's hostsOverride knows it.
 const QString kOverrideName = u"override.test"_s;
 
-EngineSettings routedThrough(const UpstreamProfile& profile)
-{
-    EngineSettings settings = EngineFixture::testSettings();
-    settings.profiles = {profile};
-    settings.routing.defaultAction = RouteAction::through(profile.id);
-    settings.limits.connectTimeoutMs = kConnectTimeoutMs;
-    return settings;
-}
-
-/// The reply code in curl's "Can't complete SOCKS5 connection to X. (N)", or -1.
-int curlSocksReply(const CurlResult& result)
-{
-    static const QRegularExpression pattern(
-        uR"(Can't complete SOCKS[45] connection to .*\((\d+)\))"_s);
-    const QRegularExpressionMatch match = pattern.match(QString::fromUtf8(result.stdErr));
-    return match.hasMatch() ? match.captured(1).toInt() : -1;
-}
-
 } // namespace
 
 class TestUpstreamSocks : public QObject
@@ -205,7 +187,8 @@ void TestUpstreamSocks::plainHttp()
     UpstreamSocksServer* server = exit(exitName);
     const UpstreamProfile profile = server->profile();
     EngineFixture engine;
-    QVERIFY2(engine.start(routedThrough(profile)), qPrintable(engine.errorString()));
+    QVERIFY2(engine.start(EngineFixture::routedThrough(profile, kConnectTimeoutMs)),
+             qPrintable(engine.errorString()));
 
     const QString path = u"/bytes/5000?plain-"_s + QString(exitName).replace(u' ', u'-');
     const CurlResult result = Curl::run({u"-x"_s, engine.proxyUrl(), m_origin.url(path)});
@@ -239,7 +222,8 @@ void TestUpstreamSocks::connectTunnel()
     UpstreamSocksServer* server = exit(exitName);
     const UpstreamProfile profile = server->profile();
     EngineFixture engine;
-    QVERIFY2(engine.start(routedThrough(profile)), qPrintable(engine.errorString()));
+    QVERIFY2(engine.start(EngineFixture::routedThrough(profile, kConnectTimeoutMs)),
+             qPrintable(engine.errorString()));
 
     const int handshakes = m_tls.handshakes();
     const CurlResult result =
@@ -277,7 +261,8 @@ void TestUpstreamSocks::socksClient()
     UpstreamSocksServer* server = exit(exitName);
     const UpstreamProfile profile = server->profile();
     EngineFixture engine;
-    QVERIFY2(engine.start(routedThrough(profile)), qPrintable(engine.errorString()));
+    QVERIFY2(engine.start(EngineFixture::routedThrough(profile, kConnectTimeoutMs)),
+             qPrintable(engine.errorString()));
 
     const QString path = u"/bytes/70000?socks-client"_s;
     const CurlResult result =
@@ -304,7 +289,8 @@ void TestUpstreamSocks::socks4aExit()
     // dante speaks SOCKS4 (it refuses SOCKS4a names): addresses only.
     const UpstreamProfile profile = m_dante->socks4aProfile();
     EngineFixture engine;
-    QVERIFY2(engine.start(routedThrough(profile)), qPrintable(engine.errorString()));
+    QVERIFY2(engine.start(EngineFixture::routedThrough(profile, kConnectTimeoutMs)),
+             qPrintable(engine.errorString()));
 
     const CurlResult plain =
         Curl::run({u"-x"_s, engine.proxyUrl(), m_origin.url(u"/bytes/3000?socks4a-exit"_s)});
@@ -346,7 +332,8 @@ void TestUpstreamSocks::tunnelEndsWithClient()
     QFETCH(QString, client);
     const UpstreamProfile profile = exit(exitName)->profile();
     EngineFixture engine;
-    QVERIFY2(engine.start(routedThrough(profile)), qPrintable(engine.errorString()));
+    QVERIFY2(engine.start(EngineFixture::routedThrough(profile, kConnectTimeoutMs)),
+             qPrintable(engine.errorString()));
 
     // Idle connections other exchanges left open (squid pools its own) stay.
     const int openBefore = m_origin.openConnectionCount();
@@ -379,7 +366,8 @@ void TestUpstreamSocks::largeTransfer()
     QFETCH(QString, exitName);
     const UpstreamProfile profile = exit(exitName)->profile();
     EngineFixture engine;
-    QVERIFY2(engine.start(routedThrough(profile)), qPrintable(engine.errorString()));
+    QVERIFY2(engine.start(EngineFixture::routedThrough(profile, kConnectTimeoutMs)),
+             qPrintable(engine.errorString()));
 
     const QString file = m_dir.filePath(u"large"_s);
     const CurlResult result = Curl::run(
@@ -407,7 +395,8 @@ void TestUpstreamSocks::wrongPassword()
     UpstreamProfile profile = m_microsocksAuth->profile();
     profile.password = u"not-the-password-4711"_s;
     EngineFixture engine;
-    QVERIFY2(engine.start(routedThrough(profile)), qPrintable(engine.errorString()));
+    QVERIFY2(engine.start(EngineFixture::routedThrough(profile, kConnectTimeoutMs)),
+             qPrintable(engine.errorString()));
     const int originConnections = m_origin.connectionCount();
 
     if (client == u"plain") {
@@ -422,7 +411,7 @@ void TestUpstreamSocks::wrongPassword()
         const CurlResult result = Curl::run(
             {u"--socks5"_s, u"127.0.0.1:%1"_s.arg(engine.port()), m_origin.url(u"/bytes/10"_s)});
         QVERIFY2(result.finished && result.exitCode != 0, result.describe());
-        QVERIFY2(curlSocksReply(result) == 0x01, result.describe());
+        QVERIFY2(result.socksReply() == 0x01, result.describe());
     }
     if (QTest::currentTestFailed())
         return;
@@ -443,7 +432,8 @@ void TestUpstreamSocks::exitStoppedFailsClosed()
     QVERIFY2(server.start(), qPrintable(server.errorString()));
     const UpstreamProfile profile = server.profile();
     EngineFixture engine;
-    QVERIFY2(engine.start(routedThrough(profile)), qPrintable(engine.errorString()));
+    QVERIFY2(engine.start(EngineFixture::routedThrough(profile, kConnectTimeoutMs)),
+             qPrintable(engine.errorString()));
 
     const CurlResult before =
         Curl::run({u"-x"_s, engine.proxyUrl(), m_origin.url(u"/bytes/100?before-stop"_s)});
@@ -466,7 +456,7 @@ void TestUpstreamSocks::exitStoppedFailsClosed()
     const CurlResult socks = Curl::run(
         {u"--socks5"_s, u"127.0.0.1:%1"_s.arg(engine.port()), m_origin.url(u"/bytes/10"_s)});
     QVERIFY2(socks.finished && socks.exitCode != 0, socks.describe());
-    QVERIFY2(curlSocksReply(socks) == 0x05, socks.describe());
+    QVERIFY2(socks.socksReply() == 0x05, socks.describe());
 
     QCOMPARE(m_origin.connectionCount(), originConnections);
     QVERIFY(!m_origin.findRequest("after-stop").has_value());
@@ -489,7 +479,8 @@ void TestUpstreamSocks::exitCannotReachTarget()
     QFETCH(QString, exitName);
     const UpstreamProfile profile = exit(exitName)->profile();
     EngineFixture engine;
-    QVERIFY2(engine.start(routedThrough(profile)), qPrintable(engine.errorString()));
+    QVERIFY2(engine.start(EngineFixture::routedThrough(profile, kConnectTimeoutMs)),
+             qPrintable(engine.errorString()));
     const quint16 refused = FreePort::refusedPort();
     const QString url = u"http://127.0.0.1:%1/x"_s.arg(refused);
 
@@ -501,7 +492,7 @@ void TestUpstreamSocks::exitCannotReachTarget()
 
     const CurlResult socks = Curl::run({u"--socks5"_s, u"127.0.0.1:%1"_s.arg(engine.port()), url});
     QVERIFY2(socks.finished && socks.exitCode != 0, socks.describe());
-    QVERIFY2(curlSocksReply(socks) == 0x05, socks.describe());
+    QVERIFY2(socks.socksReply() == 0x05, socks.describe());
     const auto event =
         engine.waitForFinished([](const LogEvent& e) { return e.protocol == LogProtocol::Socks5; });
     QVERIFY2(event.has_value(), "no finished SOCKS5 log event");
@@ -530,7 +521,8 @@ void TestUpstreamSocks::namesResolvedAtExit()
     UpstreamSocksServer* server = exit(exitName);
     const UpstreamProfile profile = server->profile(true);
     EngineFixture engine;
-    QVERIFY2(engine.start(routedThrough(profile)), qPrintable(engine.errorString()));
+    QVERIFY2(engine.start(EngineFixture::routedThrough(profile, kConnectTimeoutMs)),
+             qPrintable(engine.errorString()));
     UpstreamLookupWatch lookups(&engine.engine());
     const int sinkQueries = UpstreamDnsJail::queriesSeen();
 
@@ -584,7 +576,7 @@ void TestUpstreamSocks::namesResolvedLocally()
             qPrintable(u"no private resolver for the engine: "_s + UpstreamDnsJail::errorString()));
     // socks5:// — the engine resolves and sends the exit an address.
     const UpstreamProfile profile = m_microsocks->profile(false);
-    EngineSettings settings = routedThrough(profile);
+    EngineSettings settings = EngineFixture::routedThrough(profile, kConnectTimeoutMs);
     settings.hostsOverride.insert(kOverrideName, {QHostAddress(QHostAddress::LocalHost)});
     EngineFixture engine;
     QVERIFY2(engine.start(settings), qPrintable(engine.errorString()));
@@ -628,7 +620,8 @@ void TestUpstreamSocks::localResolutionNeverSendsTheName()
                          UpstreamDnsJail::errorString()));
     const UpstreamProfile profile = m_microsocks->profile(false);
     EngineFixture engine;
-    QVERIFY2(engine.start(routedThrough(profile)), qPrintable(engine.errorString()));
+    QVERIFY2(engine.start(EngineFixture::routedThrough(profile, kConnectTimeoutMs)),
+             qPrintable(engine.errorString()));
     UpstreamLookupWatch lookups(&engine.engine());
     const int originConnections = m_origin.connectionCount();
     const int sinkQueries = UpstreamDnsJail::queriesSeen();
@@ -643,7 +636,7 @@ void TestUpstreamSocks::localResolutionNeverSendsTheName()
     const CurlResult socks =
         Curl::run({u"--socks5-hostname"_s, u"127.0.0.1:%1"_s.arg(engine.port()), url});
     QVERIFY2(socks.finished && socks.exitCode != 0, socks.describe());
-    QVERIFY2(curlSocksReply(socks) == 0x04, socks.describe());
+    QVERIFY2(socks.socksReply() == 0x04, socks.describe());
 
     QVERIFY2(!m_microsocks->logContains(kExitOnlyName.toLatin1()), m_microsocks->log());
     QCOMPARE(m_origin.connectionCount(), originConnections);

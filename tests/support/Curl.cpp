@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QRegularExpression>
 
 namespace {
 
@@ -48,6 +49,14 @@ QByteArray CurlTransfer::header(const QString& name) const
 {
     const QJsonArray list = headers().value(name.toLower()).toArray();
     return list.isEmpty() ? QByteArray() : list.first().toString().toUtf8();
+}
+
+int CurlResult::socksReply() const
+{
+    static const QRegularExpression pattern(
+        QStringLiteral(R"(Can't complete SOCKS[45] connection to .*\((\d+)\))"));
+    const QRegularExpressionMatch match = pattern.match(QString::fromUtf8(stdErr));
+    return match.hasMatch() ? match.captured(1).toInt() : -1;
 }
 
 QByteArray CurlResult::describe() const

@@ -34,6 +34,8 @@ struct CurlResult
 
     /// The first (or only) transfer; an empty one if curl reported none.
     CurlTransfer first() const { return transfers.value(0); }
+    /// The reply code in curl's "Can't complete SOCKS5 connection to X. (N)", or -1.
+    int socksReply() const;
     /// Exit code and stderr, for QVERIFY2 messages.
     QByteArray describe() const;
 };

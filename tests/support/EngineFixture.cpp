@@ -41,6 +41,15 @@ bool EngineFixture::waitForState(Engine::State state, int timeoutMs)
            m_engine.state() == state;
 }
 
+EngineSettings EngineFixture::routedThrough(const UpstreamProfile& profile, int connectTimeoutMs)
+{
+    EngineSettings settings = testSettings();
+    settings.profiles = {profile};
+    settings.routing.defaultAction = RouteAction::through(profile.id);
+    settings.limits.connectTimeoutMs = connectTimeoutMs;
+    return settings;
+}
+
 bool EngineFixture::start(const EngineSettings& settings)
 {
     m_engine.start(settings);

@@ -23,6 +23,9 @@ public:
 
     /// Defaults for tests: 127.0.0.1, port 0, log flushed every 20 ms.
     static Switchyard::EngineSettings testSettings();
+    /// testSettings() with every connection routed through one exit.
+    static Switchyard::EngineSettings routedThrough(const Switchyard::UpstreamProfile& profile,
+                                                    int connectTimeoutMs);
 
     /// Starts the engine and waits (bounded) until it is Running.
     bool start(const Switchyard::EngineSettings& settings = testSettings());
