@@ -3,6 +3,7 @@
 // field; a password an early build kept in plain text leaves the file.
 #include "SecretStore.h"
 #include "SettingsCodec.h"
+#include "SettingsIssueLookup.h"
 #include "SettingsMigration.h"
 #include "SettingsStore.h"
 
@@ -17,6 +18,9 @@
 using namespace Switchyard;
 using namespace Qt::StringLiterals;
 
+using SettingsIssueLookup::describe;
+using SettingsIssueLookup::findIssue;
+
 namespace {
 
 QByteArray readAll(const QString& path)
@@ -30,23 +34,6 @@ QByteArray readAll(const QString& path)
 QString sample(const QString& name)
 {
     return QFINDTESTDATA(u"data/settings/"_s + name);
-}
-
-QString describe(const SettingsIssues& issues)
-{
-    QStringList lines;
-    for (const SettingsIssue& issue : issues)
-        lines.append((issue.isError() ? u"error: "_s : u"warning: "_s) + issue.toString());
-    return lines.join(u'\n');
-}
-
-const SettingsIssue* findIssue(const SettingsIssues& issues, const QString& path)
-{
-    for (const SettingsIssue& issue : issues) {
-        if (issue.path == path)
-            return &issue;
-    }
-    return nullptr;
 }
 
 QByteArray withField(const QByteArray& json, const QString& key, const QJsonValue& value)

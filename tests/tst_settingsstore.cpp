@@ -3,6 +3,7 @@
 // fails at any byte leaves the old file intact, and no password ever reaches disk.
 #include "SecretStore.h"
 #include "SettingsCodec.h"
+#include "SettingsIssueLookup.h"
 #include "SettingsStore.h"
 
 #include <QDir>
@@ -20,6 +21,9 @@
 
 using namespace Switchyard;
 using namespace Qt::StringLiterals;
+
+using SettingsIssueLookup::describe;
+using SettingsIssueLookup::findIssue;
 
 namespace {
 
@@ -48,23 +52,6 @@ QStringList entries(const QString& dir)
     QStringList names = QDir(dir).entryList(QDir::Files | QDir::Hidden | QDir::System);
     names.sort();
     return names;
-}
-
-QString describe(const SettingsIssues& issues)
-{
-    QStringList lines;
-    for (const SettingsIssue& issue : issues)
-        lines.append((issue.isError() ? u"error: "_s : u"warning: "_s) + issue.toString());
-    return lines.join(u'\n');
-}
-
-const SettingsIssue* findIssue(const SettingsIssues& issues, const QString& path)
-{
-    for (const SettingsIssue& issue : issues) {
-        if (issue.path == path)
-            return &issue;
-    }
-    return nullptr;
 }
 
 /// Exactly what tests/data/settings/v2-full.json holds: every field set to
