@@ -1,5 +1,7 @@
 #include "EventLogger.h"
 
+#include "ExchangeRecord.h"
+
 namespace Switchyard {
 
 EventLogger::EventLogger(QObject* parent) : QObject(parent), m_timer(this)
@@ -14,28 +16,16 @@ void EventLogger::setFlushInterval(int ms)
     m_timer.setInterval(ms);
 }
 
-void EventLogger::started(const LogEvent& event)
+void EventLogger::started(ExchangeRecord* record)
 {
-    LogEvent copy = event;
-    copy.phase = LogPhase::Started;
-    copy.requestBody.clear();
-    copy.responseBody.clear();
-    m_startedIndex.insert(copy.id, m_pending.size());
-    m_pending.append(std::move(copy));
+    m_running.insert(record);
     schedule();
 }
 
 void EventLogger::finished(LogEvent&& event)
 {
     event.phase = LogPhase::Finished;
-    const auto it = m_startedIndex.constFind(event.id);
-    if (it != m_startedIndex.constEnd()) {
-        // Its start has not left yet: send the finished event in its place.
-        m_pending[*it] = std::move(event);
-        m_startedIndex.erase(it);
-    } else {
-        m_pending.append(std::move(event));
-    }
+    m_pending.append(std::move(event));
     schedule();
 }
 
@@ -48,11 +38,20 @@ void EventLogger::schedule()
 void EventLogger::flush()
 {
     m_timer.stop();
+    // Exchanges still running now are reported as started; the rest of their
+    // events come when they finish.
+    for (ExchangeRecord* record : std::as_const(m_running)) {
+        LogEvent copy = record->event;
+        copy.phase = LogPhase::Started;
+        copy.requestBody.clear();
+        copy.responseBody.clear();
+        m_pending.append(std::move(copy));
+    }
+    m_running.clear();
     if (m_pending.isEmpty())
         return;
     LogEventBatch batch;
     batch.swap(m_pending);
-    m_startedIndex.clear();
     Q_EMIT batchReady(batch);
 }
 

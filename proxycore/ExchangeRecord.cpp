@@ -10,6 +10,8 @@ namespace Switchyard {
 ExchangeRecord::~ExchangeRecord()
 {
     finish();
+    if (m_startAnnounced)
+        m_context->logger->withdraw(this);
 }
 
 void ExchangeRecord::begin(LogProtocol protocol, const QString& clientAddress)
@@ -27,8 +29,10 @@ void ExchangeRecord::begin(LogProtocol protocol, const QString& clientAddress)
 
 void ExchangeRecord::publishStart()
 {
-    if (m_open)
-        m_context->logger->started(event);
+    if (m_open && !m_startAnnounced) {
+        m_startAnnounced = true;
+        m_context->logger->started(this);
+    }
 }
 
 void ExchangeRecord::finishAbandoned()
@@ -43,6 +47,10 @@ void ExchangeRecord::finish()
     if (!m_open)
         return;
     m_open = false;
+    if (m_startAnnounced) {
+        m_startAnnounced = false;
+        m_context->logger->withdraw(this);
+    }
     event.durationUs = m_clock.nsecsElapsed() / 1000;
     ++m_context->totalRequests;
     m_context->logger->finished(std::move(event));

@@ -15,10 +15,14 @@ class ExchangeRecord
 public:
     explicit ExchangeRecord(EngineContext* context) : m_context(context) {}
     ~ExchangeRecord();
+    // The event logger keeps a pointer to a started record.
+    ExchangeRecord(const ExchangeRecord&) = delete;
+    ExchangeRecord& operator=(const ExchangeRecord&) = delete;
 
     /// Starts a new record (finishing an open one first).
     void begin(LogProtocol protocol, const QString& clientAddress);
-    /// Queues the start, for exchanges that may run for a while.
+    /// Announces the start, for exchanges that may run for a while (sent at the
+    /// next flush if the exchange is still running then).
     void publishStart();
     /// Ends the record and queues it; nothing happens if none is open.
     void finish();
@@ -34,6 +38,7 @@ private:
     EngineContext* m_context;
     QElapsedTimer m_clock;
     bool m_open = false;
+    bool m_startAnnounced = false;
 };
 
 } // namespace Switchyard

@@ -48,9 +48,12 @@ HttpForwarder::HttpForwarder(EngineContext* context, Stream* client, Request req
     : QObject(parent), m_context(context), m_client(client), m_request(std::move(request)),
       m_event(event), m_responseParser(HttpParser::Type::Response, this, responseLimits(context))
 {
+    m_poolKey = makePoolKey();
     m_responseTimer.setSingleShot(true);
     m_responseTimer.setInterval(context->settings.limits.responseTimeoutMs);
     connect(&m_responseTimer, &QTimer::timeout, this, &HttpForwarder::onResponseTimeout);
+    // Stays for the forwarder's life (restart() reuses it); onClientDrained()
+    // ignores it between requests.
     connect(m_client, &Stream::drained, this, &HttpForwarder::onClientDrained);
 }
 
@@ -59,16 +62,15 @@ HttpForwarder::~HttpForwarder()
     delete m_origin;
 }
 
-QString HttpForwarder::poolKey() const
+QString HttpForwarder::makePoolKey() const
 {
     const RouteChoice& route = m_request.route;
+    // Plain concatenation: this runs for every request.
     if (route.viaHttpExit()) // one connection to an HTTP exit serves every destination
-        return QStringLiteral("exit|%1|%2|%3")
-            .arg(route.profile.id, route.profile.host)
-            .arg(route.profile.port);
-    return QStringLiteral("%1|%2|%3")
-        .arg(route.viaExit() ? route.profile.id : QStringLiteral("direct"), m_request.host)
-        .arg(m_request.port);
+        return QStringLiteral("exit|") + route.profile.id + u'|' + route.profile.host + u'|' +
+               QString::number(route.profile.port);
+    return (route.viaExit() ? route.profile.id : QStringLiteral("direct")) + u'|' + m_request.host +
+           u'|' + QString::number(m_request.port);
 }
 
 QByteArray HttpForwarder::serializedHead() const
@@ -84,11 +86,41 @@ QByteArray HttpForwarder::serializedHead() const
     return head.serializeRequest(m_request.absoluteUrl);
 }
 
+void HttpForwarder::restart(Request request)
+{
+    Q_ASSERT(m_done && !m_origin && !m_dialer);
+    const RouteChoice& was = m_request.route;
+    const bool sameKey = request.route.action == was.action &&
+                         request.route.profile.id == was.profile.id &&
+                         request.route.profile.host == was.profile.host &&
+                         request.route.profile.port == was.profile.port &&
+                         request.route.profile.type == was.profile.type &&
+                         request.host == m_request.host && request.port == m_request.port;
+    m_request = std::move(request);
+    if (!sameKey)
+        m_poolKey = makePoolKey();
+    // Every per-request member starts over here, as in a new forwarder.
+    m_responseParser.reset();
+    m_pendingToOrigin.clear();
+    m_responseTimer.stop();
+    m_reusedConnection = false;
+    m_retried = false;
+    m_requestComplete = false;
+    m_responseStarted = false;
+    m_responseComplete = false;
+    m_chunkToClient = false;
+    m_closeClientAfter = false;
+    m_upgradeAccepted = false;
+    m_done = false;
+    m_originReusable = true;
+    m_readingOrigin = false;
+}
+
 void HttpForwarder::start()
 {
     m_clock.start();
     m_pendingToOrigin.append(serializedHead());
-    if (Stream* pooled = m_context->pool->take(poolKey())) {
+    if (Stream* pooled = m_context->pool->take(m_poolKey)) {
         m_reusedConnection = true;
         m_event->connectUs = 0;
         attach(pooled);
@@ -140,9 +172,10 @@ void HttpForwarder::attach(Stream* origin)
 {
     m_origin = origin;
     origin->setParent(this);
-    connect(origin, &Stream::readyRead, this, &HttpForwarder::onOriginReadyRead);
-    connect(origin, &Stream::drained, this, &HttpForwarder::onOriginDrained);
-    connect(origin, &Stream::failed, this, &HttpForwarder::onOriginFailed);
+    m_originReadyRead =
+        connect(origin, &Stream::readyRead, this, &HttpForwarder::onOriginReadyRead);
+    m_originDrained = connect(origin, &Stream::drained, this, &HttpForwarder::onOriginDrained);
+    m_originFailed = connect(origin, &Stream::failed, this, &HttpForwarder::onOriginFailed);
     origin->cork();
     while (!m_pendingToOrigin.isEmpty()) {
         const QByteArrayView front = m_pendingToOrigin.front();
@@ -154,6 +187,13 @@ void HttpForwarder::attach(Stream* origin)
     m_responseTimer.start();
     if (canAcceptBody())
         Q_EMIT bodyDrained();
+}
+
+void HttpForwarder::detachOrigin()
+{
+    disconnect(m_originReadyRead);
+    disconnect(m_originDrained);
+    disconnect(m_originFailed);
 }
 
 void HttpForwarder::writeToOrigin(QByteArrayView data)
@@ -258,7 +298,7 @@ void HttpForwarder::onOriginReadyRead()
                 const QByteArray rest(buffer + offset, n - offset);
                 Stream* origin = m_origin;
                 m_origin = nullptr;
-                disconnect(origin, nullptr, this, nullptr);
+                detachOrigin();
                 origin->setParent(nullptr);
                 m_done = true;
                 m_client->uncork();
@@ -420,7 +460,7 @@ void HttpForwarder::onOriginFailed()
         m_retried = true;
         m_reusedConnection = false;
         m_origin->deleteLater();
-        disconnect(m_origin, nullptr, this, nullptr);
+        detachOrigin();
         m_origin = nullptr;
         m_responseParser.reset();
         m_pendingToOrigin.clear();
@@ -482,17 +522,15 @@ void HttpForwarder::complete()
         m_dialer = nullptr;
     }
     if (m_origin) {
-        disconnect(m_origin, nullptr, this, nullptr);
+        detachOrigin();
         if (m_originReusable && m_responseComplete && m_requestComplete &&
             m_origin->pendingBytes() == 0) {
-            m_origin->setParent(nullptr);
-            m_context->pool->put(poolKey(), m_origin);
+            m_context->pool->put(m_poolKey, m_origin); // takes it over
         } else {
             m_origin->deleteLater();
         }
         m_origin = nullptr;
     }
-    disconnect(m_client, nullptr, this, nullptr);
     Q_EMIT finished(m_request.clientKeepAlive && !m_closeClientAfter);
 }
 

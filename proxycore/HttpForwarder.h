@@ -47,6 +47,10 @@ public:
     ~HttpForwarder() override;
 
     void start();
+    /// Takes the next request on the same client connection, once finished() has
+    /// been emitted, so a keep-alive connection reuses one forwarder (and its
+    /// signal connections) instead of building one per request. start() follows.
+    void restart(Request request);
     /// Request body bytes from the client, in order.
     void sendBody(const char* data, qsizetype size);
     /// The request message is complete.
@@ -71,12 +75,13 @@ private:
     void onBody(const char* data, qsizetype size) override;
     void onMessageComplete() override;
 
-    QString poolKey() const;
+    QString makePoolKey() const;
     void dial();
     void onDialSucceeded(Stream* stream, const QByteArray& initialData, qint64 elapsedUs);
     void onDialFailed(const OutboundFailure& failure);
     QByteArray serializedHead() const;
     void attach(Stream* origin);
+    void detachOrigin();
     void writeToOrigin(QByteArrayView data);
     void onOriginReadyRead();
     void onOriginDrained();
@@ -95,6 +100,12 @@ private:
     Request m_request;
     LogEvent* m_event;
     HttpParser m_responseParser;
+    QString m_poolKey; ///< built once: looked up at the start and used again at the end
+    /// The origin's connections to this forwarder, cut one by one when it leaves
+    /// (cheaper than a disconnect by receiver, which walks every connection).
+    QMetaObject::Connection m_originReadyRead;
+    QMetaObject::Connection m_originDrained;
+    QMetaObject::Connection m_originFailed;
     ByteQueue m_pendingToOrigin; // request bytes waiting for the connection
     QTimer m_responseTimer;
     QElapsedTimer m_clock;

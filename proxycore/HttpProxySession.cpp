@@ -26,6 +26,24 @@ HttpParser::Limits requestLimits(const EngineContext* context)
     return {limits.maxHeadBytes, limits.maxUriBytes, limits.maxHeaderFields};
 }
 
+/// The request target as it may be logged before it is parsed: any userinfo
+/// ("user:password@") in an absolute-form URI is cut out, even from a URI that
+/// turns out to be malformed.
+QString loggableTarget(const QByteArray& target)
+{
+    const qsizetype scheme = target.indexOf("://");
+    if (scheme < 0)
+        return QString::fromLatin1(target);
+    const qsizetype authority = scheme + 3;
+    qsizetype end = authority;
+    while (end < target.size() && target[end] != '/' && target[end] != '?' && target[end] != '#')
+        ++end;
+    const qsizetype at = target.lastIndexOf('@', end - 1);
+    if (at < authority)
+        return QString::fromLatin1(target);
+    return QString::fromLatin1(target.first(authority) + target.sliced(at + 1));
+}
+
 QString describe(int status, const QString& reason)
 {
     switch (status) {
@@ -53,7 +71,6 @@ HttpProxySession::HttpProxySession(EngineContext* context, TcpStream* client, QO
       m_parser(HttpParser::Type::Request, this, requestLimits(context)), m_record(context)
 {
     client->setParent(this);
-    m_timer.setSingleShot(true);
 }
 
 HttpProxySession::~HttpProxySession() = default;
@@ -65,7 +82,7 @@ void HttpProxySession::start()
     connect(m_client, &TcpStream::readyRead, this, &HttpProxySession::onClientReadyRead);
     connect(m_client, &TcpStream::drained, this, &HttpProxySession::onClientDrained);
     connect(m_client, &TcpStream::failed, this, &HttpProxySession::onClientFailed);
-    connect(&m_timer, &QTimer::timeout, this, &HttpProxySession::onTimer);
+    m_timer.setHandler(this, &HttpProxySession::onTimer);
     // A new connection gets the head deadline to send anything at all.
     m_timer.start(m_context->settings.limits.headTimeoutMs);
     m_client->setReadEnabled(true);
@@ -253,7 +270,7 @@ void HttpProxySession::handleHead()
     m_target = HttpTarget();
     const bool isConnect = m_head.method == "CONNECT";
     beginEvent(isConnect ? LogProtocol::Connect : LogProtocol::Http);
-    m_record.event.target = QString::fromLatin1(m_head.target);
+    m_record.event.target = loggableTarget(m_head.target);
     if (const QString error = parseRequestTarget(m_head.method, m_head.target, &m_target);
         !error.isEmpty()) {
         rejectRequest(400, "http_request_error", error);
@@ -490,22 +507,29 @@ void HttpProxySession::startForward()
         m_record.event.requestHeaders = request.head.headers;
 
     m_state = State::StreamingBody;
-    m_forwarder = new HttpForwarder(m_context, m_client, std::move(request), &m_record.event, this);
-    connect(m_forwarder, &HttpForwarder::bodyDrained, this, [this] {
-        if (m_state == State::StreamingBody)
-            processLeftover();
-    });
-    connect(m_forwarder, &HttpForwarder::finished, this, &HttpProxySession::onForwardFinished);
-    connect(m_forwarder, &HttpForwarder::upgraded, this, &HttpProxySession::onUpgraded);
+    if (m_spentForwarder) {
+        // The previous request's forwarder, still connected to this session.
+        m_forwarder = std::exchange(m_spentForwarder, nullptr);
+        m_forwarder->restart(std::move(request));
+    } else {
+        m_forwarder =
+            new HttpForwarder(m_context, m_client, std::move(request), &m_record.event, this);
+        connect(m_forwarder, &HttpForwarder::bodyDrained, this, [this] {
+            if (m_state == State::StreamingBody)
+                processLeftover();
+        });
+        connect(m_forwarder, &HttpForwarder::finished, this, &HttpProxySession::onForwardFinished);
+        connect(m_forwarder, &HttpForwarder::upgraded, this, &HttpProxySession::onUpgraded);
+    }
     m_record.publishStart();
     m_forwarder->start();
 }
 
 void HttpProxySession::onForwardFinished(bool keepAlive)
 {
-    HttpForwarder* forwarder = std::exchange(m_forwarder, nullptr);
-    disconnect(forwarder, nullptr, this, nullptr);
-    forwarder->deleteLater();
+    // Kept for the next request on this connection (a forwarder emits nothing
+    // between finished() and restart()); a closing session takes it along.
+    m_spentForwarder = std::exchange(m_forwarder, nullptr);
     m_record.finish();
     if (m_state != State::AwaitingResponse) {
         // Answered before the request body was all read: its end is unknown.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ClientSession.h"
+#include "CoarseTimer.h"
 #include "EngineContext.h"
 #include "ExchangeRecord.h"
 #include "HttpParser.h"
@@ -9,7 +10,6 @@
 
 #include <QElapsedTimer>
 #include <QObject>
-#include <QTimer>
 
 namespace Switchyard {
 
@@ -92,10 +92,13 @@ private:
     bool m_upgradeRequest = false;
     bool m_keepAlive = true;
     HttpForwarder* m_forwarder = nullptr;
+    HttpForwarder* m_spentForwarder = nullptr; ///< finished, reused by the next request
     OutboundConnector* m_dialer = nullptr;
     RouteChoice m_route;
     Tunnel* m_tunnel = nullptr;
-    QTimer m_timer; ///< head deadline or idle timeout, depending on the state
+    /// Head deadline or idle timeout, depending on the state; moved on with every
+    /// request without re-arming a timer each time.
+    CoarseTimer m_timer;
     QString m_clientAddress;
     bool m_processing = false;
     bool m_remoteClient = false; ///< the client is not on this machine's loopback

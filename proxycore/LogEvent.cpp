@@ -1,6 +1,7 @@
 #include "LogEvent.h"
 
 #include <QDateTime>
+#include <limits>
 
 namespace Switchyard {
 
@@ -23,33 +24,86 @@ QString protocolName(LogProtocol protocol)
     return QStringLiteral("?");
 }
 
+namespace {
+
+// "yyyy-MM-ddTHH:mm:ss" of the second that ms falls in, local time. Lines come in
+// bursts from the same second, and QDateTime's formatting is most of the cost of
+// a line, so the last second is kept (per thread).
+QString secondText(qint64 ms)
+{
+    static thread_local qint64 cachedSecond = std::numeric_limits<qint64>::min();
+    static thread_local QString cachedText;
+    const qint64 second = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+    if (second != cachedSecond) {
+        cachedText = QDateTime::fromMSecsSinceEpoch(second * 1000)
+                         .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss"));
+        cachedSecond = second;
+    }
+    return cachedText;
+}
+
+void appendMillis(QString& out, qint64 ms)
+{
+    const int millis = int(ms - (ms >= 0 ? ms / 1000 : (ms - 999) / 1000) * 1000);
+    out += u'.';
+    out += QChar(char16_t(u'0' + millis / 100));
+    out += QChar(char16_t(u'0' + millis / 10 % 10));
+    out += QChar(char16_t(u'0' + millis % 10));
+}
+
+} // namespace
+
 QString formatLogLine(const LogEvent& event)
 {
-    const QString time = QDateTime::fromMSecsSinceEpoch(event.startedAtMs)
-                             .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz"));
+    // Appended piece by piece rather than with QString::arg: this runs for every
+    // exchange, and a target holding "%8" must stay as it is.
+    QString line;
+    line.reserve(128 + event.target.size() + event.rule.size() + event.error.size());
+    line += secondText(event.startedAtMs);
+    appendMillis(line, event.startedAtMs);
+    line += QStringLiteral(" #");
+    line += QString::number(event.id);
+    line += u' ';
+    line += event.clientAddress;
+    line += u' ';
+    line += protocolName(event.protocol);
+    line += u' ';
+    if (event.method.isEmpty())
+        line += u'-';
+    else
+        line += QLatin1StringView(event.method);
+    line += u' ';
+    line += event.target;
+    line += u' ';
     const bool socks =
         event.protocol == LogProtocol::Socks5 || event.protocol == LogProtocol::Socks4;
-    QString status = QStringLiteral("-");
     if (event.status > 0)
-        status = QString::number(event.status);
+        line += QString::number(event.status);
     else if (socks)
-        status = QStringLiteral("socks:0x%1").arg(event.socksReply, 2, 16, QLatin1Char('0'));
-    QString line =
-        QStringLiteral("%1 #%2 %3 %4 %5 %6 %7 up=%8 down=%9 %10ms route=%11")
-            .arg(time)
-            .arg(event.id)
-            .arg(event.clientAddress, protocolName(event.protocol),
-                 event.method.isEmpty() ? QStringLiteral("-") : QString::fromLatin1(event.method),
-                 event.target, status)
-            .arg(event.bytesUp)
-            .arg(event.bytesDown)
-            .arg(event.durationUs < 0 ? QStringLiteral("-")
-                                      : QString::number(double(event.durationUs) / 1000.0, 'f', 1))
-            .arg(event.route);
-    if (!event.rule.isEmpty())
-        line += QStringLiteral(" rule=\"%1\"").arg(event.rule);
-    if (!event.error.isEmpty())
-        line += QStringLiteral(" error=\"%1\"").arg(event.error);
+        line += QStringLiteral("socks:0x%1").arg(event.socksReply, 2, 16, QLatin1Char('0'));
+    else
+        line += u'-';
+    line += QStringLiteral(" up=");
+    line += QString::number(event.bytesUp);
+    line += QStringLiteral(" down=");
+    line += QString::number(event.bytesDown);
+    line += u' ';
+    if (event.durationUs < 0)
+        line += u'-';
+    else
+        line += QString::number(double(event.durationUs) / 1000.0, 'f', 1);
+    line += QStringLiteral("ms route=");
+    line += event.route;
+    if (!event.rule.isEmpty()) {
+        line += QStringLiteral(" rule=\"");
+        line += event.rule;
+        line += u'"';
+    }
+    if (!event.error.isEmpty()) {
+        line += QStringLiteral(" error=\"");
+        line += event.error;
+        line += u'"';
+    }
     return line;
 }
 

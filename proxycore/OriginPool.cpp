@@ -31,8 +31,9 @@ Stream* OriginPool::take(const QString& key)
     for (qsizetype i = m_entries.size() - 1; i >= 0; --i) {
         if (m_entries.at(i).key != key)
             continue;
-        Stream* stream = m_entries.takeAt(i).stream;
-        detach(stream);
+        Entry entry = m_entries.takeAt(i);
+        detach(entry);
+        Stream* stream = entry.stream;
         if (m_entries.isEmpty())
             m_sweep.stop();
         return stream;
@@ -50,19 +51,23 @@ void OriginPool::put(const QString& key, Stream* stream)
         delete m_entries.takeFirst().stream;
     stream->setParent(this);
     disconnect(stream, nullptr, nullptr, nullptr);
-    connect(stream, &Stream::readyRead, this, [this, stream] { onIdleActivity(stream); });
-    connect(stream, &Stream::failed, this, [this, stream] { onIdleActivity(stream); });
+    Entry entry{key, stream, m_clock.elapsed(), {}, {}};
+    entry.readyRead =
+        connect(stream, &Stream::readyRead, this, [this, stream] { onIdleActivity(stream); });
+    entry.failed =
+        connect(stream, &Stream::failed, this, [this, stream] { onIdleActivity(stream); });
     stream->setReadEnabled(true);
-    m_entries.append({key, stream, m_clock.elapsed()});
+    m_entries.append(std::move(entry));
     if (!m_sweep.isActive())
         m_sweep.start();
 }
 
-void OriginPool::detach(Stream* stream)
+void OriginPool::detach(Entry& entry)
 {
-    disconnect(stream, nullptr, this, nullptr);
-    stream->setParent(nullptr);
-    stream->setReadEnabled(false);
+    disconnect(entry.readyRead);
+    disconnect(entry.failed);
+    entry.stream->setParent(nullptr);
+    entry.stream->setReadEnabled(false);
 }
 
 void OriginPool::onIdleActivity(Stream* stream)

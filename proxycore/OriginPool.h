@@ -34,10 +34,13 @@ private:
         QString key;
         Stream* stream = nullptr;
         qint64 idleSinceMs = 0;
+        // Cut one by one on take(): cheaper than a disconnect by receiver.
+        QMetaObject::Connection readyRead;
+        QMetaObject::Connection failed;
     };
     void onIdleActivity(Stream* stream);
     void expire();
-    void detach(Stream* stream);
+    static void detach(Entry& entry);
 
     QList<Entry> m_entries; // oldest first
     QElapsedTimer m_clock;

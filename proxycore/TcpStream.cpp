@@ -119,6 +119,69 @@ qint64 TcpStream::read(char* data, qint64 maxSize)
     }
 }
 
+qint64 TcpStream::spliceToPipe(int pipeWriteFd, qint64 maxSize)
+{
+#ifdef Q_OS_LINUX
+    if (m_state != State::Connected || m_readEof)
+        return -1;
+    for (;;) {
+        const ssize_t n = ::splice(m_fd, nullptr, pipeWriteFd, nullptr, size_t(maxSize),
+                                   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+        if (n > 0)
+            return n;
+        if (n == 0) {
+            m_readEof = true;
+            m_readNotifier->setEnabled(false);
+            return -1;
+        }
+        if (errno == EINTR)
+            continue;
+        if (isTransient(errno))
+            return 0;
+        m_readEof = true;
+        setFailed(errno);
+        return -1;
+    }
+#else
+    Q_UNUSED(pipeWriteFd);
+    Q_UNUSED(maxSize);
+    return -1;
+#endif
+}
+
+qint64 TcpStream::spliceFromPipe(int pipeReadFd, qint64 size)
+{
+#ifdef Q_OS_LINUX
+    if (m_state != State::Connected || m_error != 0 || m_shutdownRequested)
+        return -1;
+    qint64 moved = 0;
+    while (moved < size) {
+        const ssize_t n = ::splice(pipeReadFd, nullptr, m_fd, nullptr, size_t(size - moved),
+                                   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+        if (n > 0) {
+            moved += n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && !isTransient(errno)) {
+            setFailed(errno);
+            return -1;
+        }
+        break; // the socket is full (the pipe is never empty here)
+    }
+    if (moved < size) {
+        m_spliceWaiting = true;
+        updateWriteNotifier();
+    }
+    return moved;
+#else
+    Q_UNUSED(pipeReadFd);
+    Q_UNUSED(size);
+    return -1;
+#endif
+}
+
 int TcpStream::peekByte()
 {
     if (m_state != State::Connected || m_readEof)
@@ -142,10 +205,27 @@ bool TcpStream::write(QByteArrayView data)
         return false;
     if (data.isEmpty())
         return true;
-    if (m_corked && data.size() < kCorkLimit) {
-        m_out.append(data.data(), data.size());
+    if (m_corked && m_corkBuffer.size() + data.size() <= kCorkLimit) {
+        m_corkBuffer.append(data.data(), data.size());
         return true;
     }
+    if (!m_corkBuffer.isEmpty() && !releaseCorked())
+        return false;
+    return writeNow(data);
+}
+
+bool TcpStream::releaseCorked()
+{
+    const bool ok = writeNow(m_corkBuffer);
+    if (m_corkBuffer.capacity() > 2 * kCorkLimit)
+        m_corkBuffer = QByteArray();
+    else
+        m_corkBuffer.resize(0); // keeps the memory for the next response
+    return ok;
+}
+
+bool TcpStream::writeNow(QByteArrayView data)
+{
     if (m_state == State::Connected && !m_kernelFull) {
         const qsizetype sent = sendQueued(data);
         if (m_error != 0)
@@ -213,6 +293,12 @@ qsizetype TcpStream::sendQueued(QByteArrayView extra)
 void TcpStream::uncork()
 {
     m_corked = false;
+    if (!m_corkBuffer.isEmpty()) {
+        if (m_state != State::Closed && m_error == 0)
+            releaseCorked();
+        else
+            m_corkBuffer = QByteArray();
+    }
     if (m_state == State::Connected && !m_kernelFull && !m_out.isEmpty() && m_error == 0)
         sendQueued({});
     updateWriteNotifier();
@@ -227,8 +313,9 @@ bool TcpStream::flush()
 
 void TcpStream::updateWriteNotifier()
 {
-    m_writeNotifier->setEnabled(m_state == State::Connecting ||
-                                (m_state == State::Connected && !m_out.isEmpty()));
+    m_writeNotifier->setEnabled(
+        m_state == State::Connecting ||
+        (m_state == State::Connected && (!m_out.isEmpty() || m_spliceWaiting)));
 }
 
 void TcpStream::onReadable()
@@ -257,6 +344,7 @@ void TcpStream::onWritable()
     }
     if (m_state != State::Connected)
         return;
+    m_spliceWaiting = false; // the pipe's owner writes again on drained()
     const bool empty = flush();
     updateWriteNotifier();
     if (!empty)
@@ -279,6 +367,8 @@ void TcpStream::shutdownWrite()
 {
     if (m_shutdownRequested || m_state == State::Closed)
         return;
+    if (!m_corkBuffer.isEmpty() && m_error == 0)
+        releaseCorked();
     m_shutdownRequested = true;
     if (m_state == State::Connected && m_out.isEmpty()) {
         ::shutdown(m_fd, SHUT_WR);
@@ -296,6 +386,7 @@ void TcpStream::close()
     m_fd = -1;
     m_state = State::Closed;
     m_out.clear();
+    m_corkBuffer = QByteArray();
 }
 
 int TcpStream::releaseDescriptor()

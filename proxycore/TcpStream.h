@@ -29,9 +29,17 @@ public:
 
     qint64 read(char* data, qint64 maxSize) override;
     bool write(QByteArrayView data) override;
+    /// Zero-copy reading (Linux): moves up to maxSize bytes from the socket into
+    /// a pipe. Returns like read().
+    qint64 spliceToPipe(int pipeWriteFd, qint64 maxSize);
+    /// Zero-copy writing (Linux): moves up to size bytes from a pipe into the
+    /// socket, only while nothing is queued by write(). Returns how many went, -1
+    /// if the stream broke (failed() follows). When the kernel takes fewer than
+    /// size, drained() follows once it has room again.
+    qint64 spliceFromPipe(int pipeReadFd, qint64 size);
     /// The next byte without consuming it: 0-255, -1 if none yet, -2 at the end.
     int peekByte();
-    qint64 pendingBytes() const override { return m_out.size(); }
+    qint64 pendingBytes() const override { return m_out.size() + m_corkBuffer.size(); }
     /// Corked writes leave in one sendmsg, so a head and a short body share a segment.
     void cork() override { m_corked = true; }
     void uncork() override;
@@ -65,6 +73,8 @@ private:
     void onWritable();
     /// Sends the queue and then extra in one sendmsg; returns how much of extra went.
     qsizetype sendQueued(QByteArrayView extra);
+    bool writeNow(QByteArrayView data);
+    bool releaseCorked();
     bool flush();
     void setFailed(int error);
     void emitFailed();
@@ -75,6 +85,9 @@ private:
     QSocketNotifier* m_readNotifier = nullptr;
     QSocketNotifier* m_writeNotifier = nullptr;
     ByteQueue m_out;
+    /// Small corked writes, gathered here (after everything in m_out). Its memory
+    /// is kept from one response to the next, so corking costs no allocation.
+    QByteArray m_corkBuffer;
     int m_error = 0;
     bool m_readEof = false;
     bool m_readWanted = true;
@@ -83,6 +96,7 @@ private:
     bool m_failureEmitted = false;
     bool m_corked = false;
     bool m_kernelFull = false;
+    bool m_spliceWaiting = false; ///< a pipe holds bytes for this socket
 };
 
 } // namespace Switchyard

@@ -1,15 +1,21 @@
 #pragma once
 
+#include "SplicePipe.h"
+
 #include <QObject>
+#include <memory>
 
 namespace Switchyard {
 
 class Stream;
+class TcpStream;
 
 /// Copies bytes both ways between two connected streams until both directions
 /// have ended. An end of stream on one side becomes a half-close (FIN) on the
 /// other, so protocols that close their sending side early keep working. Reading
-/// stops while the other side's write queue is over the bound.
+/// stops while the other side's write queue is over the bound. Between two plain
+/// TCP sockets on Linux, a direction that carries bulk data switches to splice(2)
+/// through a pipe, so its bytes never pass through user space.
 class Tunnel : public QObject
 {
     Q_OBJECT
@@ -35,9 +41,17 @@ private:
         Stream* from;
         Stream* to;
         quint64* counter;
+        TcpStream* spliceFrom = nullptr; ///< set when both ends are plain TCP
+        TcpStream* spliceTo = nullptr;
+        std::unique_ptr<SplicePipe> pipe{}; ///< while splicing; empty pipes go back to the pool
+        /// from is a plain socket: a short read means its queue is empty now.
+        bool shortReadDrains = false;
+        bool splicing = false;
         bool ended = false;
     };
     void pump(Direction& direction);
+    void pumpSpliced(Direction& direction);
+    void endDirection(Direction& direction);
     void onFailed(Stream* stream);
     void checkDone();
     void finish(const QString& error);
