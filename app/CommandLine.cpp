@@ -75,6 +75,18 @@ CommandLine::CommandLine()
                       tr("Print which rule decides <target> (a URL, or host:port for tunnels) and "
                          "where it goes, using the settings file and the options given, and exit."),
                       tr("target")),
+      m_systemProxyOption(QStringLiteral("system-proxy"),
+                          tr("Headless: point the desktop's proxy settings (GNOME, KDE, Windows, "
+                             "macOS) at Switchyard once it listens, and put them back exactly as "
+                             "they were on exit, SIGINT or SIGTERM.")),
+      m_restoreSystemProxyOption(
+          QStringLiteral("restore-system-proxy"),
+          tr("Put back the desktop's proxy settings saved by a Switchyard that stopped while the "
+             "system proxy pointed at it, and exit (0 restored, 2 nothing to restore, 1 "
+             "failed).")),
+      m_hiddenOption(QStringLiteral("hidden"),
+                     tr("Start with the window hidden in the tray (as at login), when the "
+                        "desktop has a tray.")),
       m_helpOption({QStringLiteral("h"), QStringLiteral("help")}, tr("Show this help and exit.")),
       m_versionOption({QStringLiteral("v"), QStringLiteral("version")},
                       tr("Show the version and exit."))
@@ -85,6 +97,7 @@ CommandLine::CommandLine()
                          m_harUnmaskedOption, m_viaOption, m_connectTimeoutOption,
                          m_maxConnectionsOption, m_upstreamOption, m_checkProfileOption,
                          m_checkUrlOption, m_explainOption, m_configOption, m_setPasswordOption,
+                         m_systemProxyOption, m_restoreSystemProxyOption, m_hiddenOption,
                          m_helpOption, m_versionOption});
 }
 
@@ -108,6 +121,21 @@ CommandLine::Action CommandLine::parse(const QStringList& arguments)
         m_error = tr("--config needs a file name");
         return Action::Error;
     }
+    if (m_parser.isSet(m_restoreSystemProxyOption)) {
+        // Anything else would be silently ignored; say so instead.
+        for (const QCommandLineOption* other :
+             {&m_headlessOption, &m_listenOption, &m_logOption, &m_harOption, &m_harUnmaskedOption,
+              &m_viaOption, &m_connectTimeoutOption, &m_maxConnectionsOption, &m_upstreamOption,
+              &m_checkProfileOption, &m_checkUrlOption, &m_explainOption, &m_setPasswordOption,
+              &m_systemProxyOption}) {
+            if (m_parser.isSet(*other)) {
+                m_error = tr("--restore-system-proxy takes no option but --config (not --%1)")
+                              .arg(other->names().constFirst());
+                return Action::Error;
+            }
+        }
+        return Action::RestoreSystemProxy;
+    }
     if (m_parser.isSet(m_setPasswordOption)) {
         m_passwordProfile = m_parser.value(m_setPasswordOption);
         if (m_passwordProfile.isEmpty()) {
@@ -129,6 +157,17 @@ CommandLine::Action CommandLine::parse(const QStringList& arguments)
     }
 
     m_headless = m_parser.isSet(m_headlessOption);
+    m_hidden = m_parser.isSet(m_hiddenOption);
+    if (m_hidden && m_headless) {
+        m_error = tr("--hidden is for the window; a headless run has none");
+        return Action::Error;
+    }
+    m_systemProxy = m_parser.isSet(m_systemProxyOption);
+    if (m_systemProxy && !m_headless) {
+        m_error = tr("--system-proxy is for headless runs (add --headless); the window has its "
+                     "own System proxy switch");
+        return Action::Error;
+    }
     m_logFile = m_parser.value(m_logOption);
     if (m_parser.isSet(m_logOption) && m_logFile.isEmpty()) {
         m_error = tr("--log needs a file name");
@@ -249,8 +288,8 @@ bool CommandLine::wantsGui(int argc, const char* const* argv)
         const char* arg = argv[i];
         if (std::strcmp(arg, "--") == 0)
             break;
-        for (const char* windowless :
-             {"--headless", "--help", "-h", "--version", "-v", "--check-profile", "--explain"}) {
+        for (const char* windowless : {"--headless", "--help", "-h", "--version", "-v",
+                                       "--check-profile", "--explain", "--restore-system-proxy"}) {
             if (std::strcmp(arg, windowless) == 0)
                 return false;
         }

@@ -17,7 +17,16 @@ class CommandLine
 {
     Q_DECLARE_TR_FUNCTIONS(CommandLine)
 public:
-    enum class Action { Run, ShowHelp, ShowVersion, CheckProfile, SetPassword, Explain, Error };
+    enum class Action {
+        Run,
+        ShowHelp,
+        ShowVersion,
+        CheckProfile,
+        SetPassword,
+        Explain,
+        RestoreSystemProxy,
+        Error
+    };
 
     CommandLine();
 
@@ -31,6 +40,8 @@ public:
     static QString versionText();
 
     bool headless() const { return m_headless; }
+    /// --hidden: the window starts hidden in the tray.
+    bool startHidden() const { return m_hidden; }
     /// The listen address as given (or the default), for messages.
     QString listenText() const { return m_listenText; }
     /// Why the listen address cannot be used; empty when it can.
@@ -53,15 +64,18 @@ public:
     /// The exit given to --check-profile, and the URL to fetch through it.
     UpstreamProfile checkProfile() const { return m_checkProfile; }
     QString checkUrl() const { return m_checkUrl; }
+    /// Whether --system-proxy asks a headless run to point the desktop's proxy
+    /// settings at itself while it runs.
+    bool systemProxy() const { return m_systemProxy; }
     /// The URL or host:port given to --explain.
     QString explainTarget() const { return m_explainTarget; }
     /// Defaults changed by whatever options were given.
     EngineSettings engineSettings() const { return m_settings; }
 
     /// Whether these raw arguments ask for the window, decided before any
-    /// application object exists: --headless, --help, --version, --check-profile
-    /// and --set-password must never create a QApplication (they have to work
-    /// without a display).
+    /// application object exists: --headless, --help, --version, --check-profile,
+    /// --set-password and --restore-system-proxy must never create a
+    /// QApplication (they have to work without a display).
     static bool wantsGui(int argc, const char* const* argv);
 
 private:
@@ -82,16 +96,21 @@ private:
     QCommandLineOption m_configOption;
     QCommandLineOption m_setPasswordOption;
     QCommandLineOption m_explainOption;
+    QCommandLineOption m_systemProxyOption;
+    QCommandLineOption m_restoreSystemProxyOption;
+    QCommandLineOption m_hiddenOption;
     QCommandLineOption m_helpOption;
     QCommandLineOption m_versionOption;
 
     QString m_error;
     bool m_headless = false;
+    bool m_hidden = false;
     QString m_listenText;
     QString m_listenError;
     QString m_logFile;
     QString m_harFile;
     bool m_harUnmasked = false;
+    bool m_systemProxy = false;
     QString m_configPath;
     QString m_passwordProfile;
     UpstreamProfile m_checkProfile;

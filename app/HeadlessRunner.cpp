@@ -81,6 +81,7 @@ void HeadlessRunner::onStateChanged(Engine::State state, const QString& error)
             Console::printStatus(
                 QStringLiteral("Switchyard listening on %1")
                     .arg(endpointText(m_engine->boundAddress(), m_engine->boundPort())));
+            Q_EMIT listening(m_engine->boundAddress(), m_engine->boundPort());
         }
         break;
     case Engine::State::Failed:

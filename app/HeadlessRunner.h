@@ -35,6 +35,8 @@ public:
     void stop();
 
 Q_SIGNALS:
+    /// Emitted once, when the engine first listens, with the address it is bound to.
+    void listening(const QHostAddress& address, quint16 port);
     /// Emitted once, always from the event loop; the argument is the exit code.
     void finished(int exitCode);
 

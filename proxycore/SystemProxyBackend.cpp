@@ -1,0 +1,7 @@
+#include "SystemProxyBackend.h"
+
+namespace Switchyard {
+
+SystemProxyBackend::~SystemProxyBackend() = default;
+
+} // namespace Switchyard
