@@ -47,7 +47,9 @@ bool RunSettings::start()
         moveIntoKeychain(loaded);
 
     m_document = loaded.document;
-    if (m_commandLine.replacesRouting()) {
+    // The window keeps the file's exits and rules to edit and save; a headless
+    // run with --upstream has no use for them nor for their passwords.
+    if (m_mode == Mode::Headless && m_commandLine.replacesRouting()) {
         // --upstream brings its own exit and password: the file's are not needed.
         m_document.engine.profiles.clear();
         m_document.engine.routing = RuleList{};
@@ -98,7 +100,8 @@ void RunSettings::finish()
     if (m_done)
         return;
     m_done = true;
-    const QStringList notReady = m_loader.fillIn(&m_document);
+    SettingsDocument filled = m_document;
+    const QStringList notReady = m_loader.fillIn(&filled);
     for (const SecretResult& failure : m_loader.failures())
         Console::printError(failure.message());
     if (notReady.contains(SecretStore::inboundKey())) {
@@ -107,16 +110,16 @@ void RunSettings::finish()
         Q_EMIT failed();
         return;
     }
-    QList<UpstreamProfile>& profiles = m_document.engine.profiles;
+    QList<UpstreamProfile>& profiles = filled.engine.profiles;
     for (const QString& key : notReady) {
         const QString id = SecretStore::profileIdOf(key);
-        if (const UpstreamProfile* exit = m_document.profile(id))
+        if (const UpstreamProfile* exit = filled.profile(id))
             Console::printError(tr("traffic for exit \"%1\" is blocked in this run: its password "
                                    "cannot be read")
                                     .arg(exit->name));
         profiles.removeIf([&id](const UpstreamProfile& profile) { return profile.id == id; });
     }
-    EngineSettings settings = m_document.engine;
+    EngineSettings settings = filled.engine;
     m_commandLine.applyOverrides(&settings);
     Q_EMIT ready(settings);
 }

@@ -48,6 +48,13 @@ public:
     /// from the event loop.
     bool start();
 
+    /// The settings as loaded (every exit, passwords not filled in), for the
+    /// window, which keeps editing them after ready().
+    const SettingsDocument& document() const { return m_document; }
+    SettingsStore* store() { return &m_store; }
+    SecretStore* secrets() { return &m_secrets; }
+    SecretsLoader* secretsLoader() { return &m_loader; }
+
 Q_SIGNALS:
     void ready(const Switchyard::EngineSettings& settings);
     /// Printed why already; the run must not start.

@@ -7,14 +7,18 @@
 #include "RuleEngine.h"
 #include "RunSettings.h"
 #include "SettingsStore.h"
+#include "SystemProxyController.h"
 #include "UnixSignalWatcher.h"
 
 #include <QCoreApplication>
 
 #ifdef SWITCHYARD_HAVE_UI
-#include "MainWindow.h"
+#include "AppTranslator.h"
+#include "DesktopSession.h"
+#include "SingleInstanceGuard.h"
 
 #include <QApplication>
+#include <QIcon>
 #endif
 
 #include <csignal>
@@ -46,6 +50,7 @@ int handleNonRunActions(CommandLine& commandLine, CommandLine::Action action)
     case CommandLine::Action::CheckProfile:
     case CommandLine::Action::SetPassword:
     case CommandLine::Action::Explain:
+    case CommandLine::Action::RestoreSystemProxy:
         break;
     }
     if (!commandLine.listenError().isEmpty()) {
@@ -118,6 +123,47 @@ int runExplain(const CommandLine& commandLine)
     return EXIT_SUCCESS;
 }
 
+// --restore-system-proxy: put back what a Switchyard that died while the
+// system proxy pointed at it had saved. 0 restored (or left alone because the
+// user changed the settings since), 2 nothing to restore, 1 failed.
+int runRestoreSystemProxy()
+{
+    SystemProxyController systemProxy;
+    const SystemProxyController::LeftoverResult result = systemProxy.restoreLeftover();
+    switch (result) {
+    case SystemProxyController::LeftoverResult::Restored:
+    case SystemProxyController::LeftoverResult::ChangedSince:
+        Console::printStatus(systemProxy.lastMessage());
+        return EXIT_SUCCESS;
+    case SystemProxyController::LeftoverResult::Nothing:
+        Console::printError(systemProxy.lastMessage());
+        return 2;
+    case SystemProxyController::LeftoverResult::InUse:
+    case SystemProxyController::LeftoverResult::Failed:
+        Console::printError(systemProxy.lastMessage());
+        break;
+    }
+    return EXIT_FAILURE;
+}
+
+// Every headless start first puts back settings a crashed run left pointing at
+// it; a failure here is said but does not stop the run.
+void restoreLeftoverSystemProxy(SystemProxyController* systemProxy)
+{
+    switch (systemProxy->restoreLeftover()) {
+    case SystemProxyController::LeftoverResult::Nothing:
+        break;
+    case SystemProxyController::LeftoverResult::Restored:
+    case SystemProxyController::LeftoverResult::ChangedSince:
+        Console::printStatus(systemProxy->lastMessage());
+        break;
+    case SystemProxyController::LeftoverResult::InUse:
+    case SystemProxyController::LeftoverResult::Failed:
+        Console::printError(systemProxy->lastMessage());
+        break;
+    }
+}
+
 int runWithoutWindow(int& argc, char** argv)
 {
     QCoreApplication app(argc, argv);
@@ -129,8 +175,24 @@ int runWithoutWindow(int& argc, char** argv)
         return runSetPassword(app, commandLine);
     if (action == CommandLine::Action::Explain)
         return runExplain(commandLine);
+    if (action == CommandLine::Action::RestoreSystemProxy)
+        return runRestoreSystemProxy();
     if (const int exitCode = handleNonRunActions(commandLine, action); exitCode >= 0)
         return exitCode;
+
+    SystemProxyController systemProxy;
+    restoreLeftoverSystemProxy(&systemProxy);
+    bool systemProxyFailed = false;
+    const auto restoreSystemProxy = [&] {
+        if (!systemProxy.isEnabled())
+            return;
+        if (systemProxy.disable()) {
+            Console::printStatus(systemProxy.lastMessage());
+        } else {
+            Console::printError(systemProxy.lastMessage());
+            systemProxyFailed = true;
+        }
+    };
 
     Engine engine;
     HeadlessRunner runner(&engine);
@@ -140,6 +202,8 @@ int runWithoutWindow(int& argc, char** argv)
     UnixSignalWatcher signalWatcher;
     watchTerminationSignals(&signalWatcher);
     QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &runner, [&] {
+        // The desktop stops pointing here before the port closes.
+        restoreSystemProxy();
         // Before the engine runs (the keychain may still be answering) there is
         // nothing to stop.
         if (engineStarted)
@@ -147,7 +211,26 @@ int runWithoutWindow(int& argc, char** argv)
         else
             app.exit(EXIT_SUCCESS);
     });
-    QObject::connect(&runner, &HeadlessRunner::finished, &app, &QCoreApplication::exit);
+    QObject::connect(&runner, &HeadlessRunner::finished, &app, [&](int exitCode) {
+        restoreSystemProxy();
+        app.exit(systemProxyFailed ? EXIT_FAILURE : exitCode);
+    });
+    if (commandLine.systemProxy()) {
+        QObject::connect(&runner, &HeadlessRunner::listening, &systemProxy,
+                         [&](const QHostAddress& address, quint16 port) {
+                             const SystemProxyTarget target = SystemProxyTarget::forListenAddress(
+                                 address, port, runSettings.document().ui.systemProxyMode);
+                             if (systemProxy.enable(target)) {
+                                 Console::printStatus(systemProxy.lastMessage());
+                                 return;
+                             }
+                             // Asked for and not done: a proxy the system does not use is
+                             // not what the user started.
+                             Console::printError(systemProxy.lastMessage());
+                             systemProxyFailed = true;
+                             runner.stop();
+                         });
+    }
     QObject::connect(&runSettings, &RunSettings::failed, &app, [&app] { app.exit(EXIT_FAILURE); });
     QObject::connect(&runSettings, &RunSettings::ready, &runner, [&](const EngineSettings& ready) {
         EngineSettings settings = ready;
@@ -188,28 +271,64 @@ int runWithWindow(int& argc, char** argv)
         return EXIT_FAILURE;
     }
     QApplication app(argc, argv);
+    // The window hides to the tray; the session says when the app is done.
+    QApplication::setQuitOnLastWindowClosed(false);
+    // Wayland's app_id and the taskbar's icon come from the desktop entry.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.switchyard.Switchyard"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/switchyard.svg")));
     CommandLine commandLine;
     // QApplication has taken its own options (-platform, -style …) out of arguments().
     if (const int exitCode = handleNonRunActions(commandLine, commandLine.parse(app.arguments()));
         exitCode >= 0)
         return exitCode;
 
+    // One window per user and settings file: a second launch brings the first
+    // one up instead of fighting it for the port and the settings.
+    SingleInstanceGuard instance(commandLine.configPath());
+    switch (instance.claim()) {
+    case SingleInstanceGuard::Role::Primary:
+        break;
+    case SingleInstanceGuard::Role::Secondary:
+        Console::printStatus(QCoreApplication::translate(
+            "main", "Switchyard is already running; its window was brought up."));
+        return EXIT_SUCCESS;
+    case SingleInstanceGuard::Role::NotAnswering:
+        Console::printError(instance.errorString());
+        return EXIT_FAILURE;
+    case SingleInstanceGuard::Role::Unguarded:
+        Console::printError(instance.errorString());
+        break;
+    }
+
     Engine engine;
-    std::unique_ptr<MainWindow> window;
+    std::unique_ptr<DesktopSession> session;
     RunSettings runSettings(commandLine, RunSettings::Mode::Window);
     UnixSignalWatcher signalWatcher;
     watchTerminationSignals(&signalWatcher);
-    QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &app,
-                     &QCoreApplication::quit);
+    // A signal quits the way the Quit action does: engine stopped, system
+    // proxy restored.
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &app, [&] {
+        if (session)
+            session->quit();
+        else
+            app.quit();
+    });
     QObject::connect(&runSettings, &RunSettings::failed, &app, [&app] { app.exit(EXIT_FAILURE); });
     // The window opens once the keychain has answered for the exits' passwords.
-    QObject::connect(&runSettings, &RunSettings::ready, &app, [&](const EngineSettings& settings) {
-        window = std::make_unique<MainWindow>(&engine, settings);
-        window->show();
-        window->setProxyEnabled(true);
+    QObject::connect(&runSettings, &RunSettings::ready, &app, [&] {
+        session = std::make_unique<DesktopSession>(
+            &engine, runSettings.document(), runSettings.store(), runSettings.secrets(),
+            runSettings.secretsLoader(),
+            [&commandLine](EngineSettings* settings) { commandLine.applyOverrides(settings); });
+        QObject::connect(session.get(), &DesktopSession::finished, &app, &QCoreApplication::exit);
+        QObject::connect(&instance, &SingleInstanceGuard::activationRequested, session.get(),
+                         &DesktopSession::showWindow);
+        session->start(commandLine.startHidden());
     });
     if (!runSettings.start())
         return EXIT_FAILURE;
+    // The settings are read: the window comes up in the language they name.
+    AppTranslator::install(&app, runSettings.document().ui.language);
     return app.exec();
 }
 #endif

@@ -606,7 +606,11 @@ private:
         QJsonObject columns;
         if (reader.readObject(u"columnWidths"_s, &columns))
             readColumnWidths(columns, reader.pathOf(u"columnWidths"_s));
+        reader.readBool(u"closeToTray"_s, &ui.closeToTray);
         reader.readBool(u"closeToTrayNoticeShown"_s, &ui.closeToTrayNoticeShown);
+        reader.readBool(u"proxyEnabled"_s, &ui.proxyEnabled);
+        reader.readBool(u"systemProxyEnabled"_s, &ui.systemProxyEnabled);
+        reader.readBool(u"autostart"_s, &ui.autostart);
         QString language;
         if (reader.readString(u"language"_s, &language)) {
             if (language.isEmpty() || languagePattern().match(language).hasMatch())
@@ -738,7 +742,11 @@ QJsonObject SettingsCodec::toJson(const SettingsDocument& document, Parts parts,
                         {u"windowGeometry"_s, QString::fromLatin1(ui.windowGeometry.toBase64())},
                         {u"windowState"_s, QString::fromLatin1(ui.windowState.toBase64())},
                         {u"columnWidths"_s, columns},
+                        {u"closeToTray"_s, ui.closeToTray},
                         {u"closeToTrayNoticeShown"_s, ui.closeToTrayNoticeShown},
+                        {u"proxyEnabled"_s, ui.proxyEnabled},
+                        {u"systemProxyEnabled"_s, ui.systemProxyEnabled},
+                        {u"autostart"_s, ui.autostart},
                         {u"language"_s, ui.language},
                         {u"maxLogEntries"_s, ui.maxLogEntries},
                         {u"systemProxyMode"_s, nameOf(systemProxyModeNames, ui.systemProxyMode)},

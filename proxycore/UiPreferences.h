@@ -21,7 +21,11 @@ struct UiPreferences
     QByteArray windowState;    ///< QMainWindow::saveState() (docks and toolbars)
     /// Column widths in pixels, per table (keyed by the view's own name).
     QMap<QString, QList<int>> columnWidths;
+    bool closeToTray = true;             ///< closing the window hides it (when there is a tray)
     bool closeToTrayNoticeShown = false; ///< "Switchyard keeps running in the tray" was said
+    bool proxyEnabled = true;            ///< the proxy was on when the app last quit
+    bool systemProxyEnabled = false;     ///< the system proxy pointed at us when the app last quit
+    bool autostart = false;              ///< start at login (off by default)
     QString language;                    ///< empty follows the system; else "de", "pt_BR" …
     int maxLogEntries = 20'000;          ///< rows the traffic view keeps (oldest go first)
     SystemProxyMode systemProxyMode = SystemProxyMode::Manual;

@@ -135,7 +135,11 @@ SettingsDocument fullDocument()
         ui.windowState.append(c);
     ui.columnWidths.insert(u"traffic"_s, {120, 80, 300, 0});
     ui.columnWidths.insert(u"rules"_s, {200});
+    ui.closeToTray = false;
     ui.closeToTrayNoticeShown = true;
+    ui.proxyEnabled = false;
+    ui.systemProxyEnabled = true;
+    ui.autostart = true;
     ui.language = u"pt_BR"_s;
     ui.maxLogEntries = 50000;
     ui.systemProxyMode = UiPreferences::SystemProxyMode::Pac;
@@ -337,7 +341,11 @@ void TestSettingsStore::roundTripEveryField()
     QCOMPARE(enabled.size(), 2);
     const UiPreferences& u = full.ui;
     QVERIFY(!u.windowGeometry.isEmpty() && !u.windowState.isEmpty() && !u.columnWidths.isEmpty());
+    QVERIFY(u.closeToTray != defaults.ui.closeToTray);
     QVERIFY(u.closeToTrayNoticeShown != defaults.ui.closeToTrayNoticeShown);
+    QVERIFY(u.proxyEnabled != defaults.ui.proxyEnabled);
+    QVERIFY(u.systemProxyEnabled != defaults.ui.systemProxyEnabled);
+    QVERIFY(u.autostart != defaults.ui.autostart);
     QVERIFY(u.language != defaults.ui.language);
     QVERIFY(u.maxLogEntries != defaults.ui.maxLogEntries);
     QVERIFY(u.systemProxyMode != defaults.ui.systemProxyMode);

@@ -207,8 +207,8 @@ void TrafficPage::updateCountLabel()
     const int total = m_model->rowCount();
     const int shown = m_sort->rowCount();
     QString text = shown == total
-                       ? tr("%1 entries").arg(locale.toString(total))
-                       : tr("%1 of %2 entries").arg(locale.toString(shown), locale.toString(total));
+                       ? tr("%Ln entries", nullptr, total)
+                       : tr("%1 of %Ln entries", nullptr, total).arg(locale.toString(shown));
     if (!m_model->isCapturing())
         text += QLatin1String(" · ") + tr("paused");
     m_countLabel->setText(text);

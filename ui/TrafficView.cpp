@@ -1,5 +1,6 @@
 #include "TrafficView.h"
 
+#include "LeftToRightDelegate.h"
 #include "TrafficModel.h"
 
 #include <QHeaderView>
@@ -38,6 +39,11 @@ TrafficView::TrafficView(QWidget* parent) : QTableView(parent)
     header->setSortIndicator(-1, Qt::AscendingOrder);
     header->setSortIndicatorClearable(true);
     setSortingEnabled(true);
+
+    auto* leftToRight = new LeftToRightDelegate(this);
+    for (const int column : {TrafficModel::TimeColumn, TrafficModel::ClientColumn,
+                             TrafficModel::HostColumn, TrafficModel::TargetColumn})
+        setItemDelegateForColumn(column, leftToRight);
 
     connect(verticalScrollBar(), &QScrollBar::valueChanged, this, [this] {
         if (!m_programmaticScroll)
