@@ -10,12 +10,23 @@ target_compile_definitions(switchyard_common INTERFACE
   SWITCHYARD_VERSION="${PROJECT_VERSION}")
 target_compile_options(switchyard_common INTERFACE
   -Wall -Wextra -Wpedantic -Wold-style-cast -Wnon-virtual-dtor -Woverloaded-virtual
-  -Wshadow=local -Wcast-qual -Wformat=2 -Wimplicit-fallthrough)
+  $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local> -Wcast-qual -Wformat=2 -Wimplicit-fallthrough)
 if(SWITCHYARD_WARNINGS_AS_ERRORS)
   target_compile_options(switchyard_common INTERFACE -Werror)
 endif()
 if(SWITCHYARD_SANITIZE)
   target_compile_options(switchyard_common INTERFACE
     -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  target_link_options(switchyard_common INTERFACE -fsanitize=address,undefined)
+endif()
+if(SWITCHYARD_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "SWITCHYARD_FUZZ needs clang (libFuzzer): use the fuzz preset")
+  endif()
+  # Coverage instrumentation for libFuzzer plus ASan/UBSan in everything the
+  # fuzz targets link; the targets add -fsanitize=fuzzer (libFuzzer's main).
+  target_compile_options(switchyard_common INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+    -fno-omit-frame-pointer)
   target_link_options(switchyard_common INTERFACE -fsanitize=address,undefined)
 endif()

@@ -21,5 +21,10 @@ else()
   if(SWITCHYARD_SANITIZE)
     target_compile_options(llhttp PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer)
   endif()
+  if(SWITCHYARD_FUZZ)
+    # llhttp is most of the parsing the fuzzers exercise: give libFuzzer its coverage.
+    target_compile_options(llhttp PRIVATE -fsanitize=fuzzer-no-link,address,undefined
+                           -fno-omit-frame-pointer)
+  endif()
   message(STATUS "llhttp: built from ${LLHTTP_SOURCE_DIR}")
 endif()

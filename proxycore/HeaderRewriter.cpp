@@ -21,7 +21,10 @@ void HeaderRewriter::stripHopByHop(HttpHead& head, const Options& options)
             !equalsIgnoreCase(field.first, "proxy-connection"))
             continue;
         for (QByteArrayView token : splitTokens(field.second)) {
-            if (!token.isEmpty())
+            // Content-Length frames the body that is forwarded as it came: a
+            // Connection field naming it must not strip it, or the body would be
+            // read as the next message downstream (request smuggling).
+            if (!token.isEmpty() && !equalsIgnoreCase(token, "content-length"))
                 named.append(token.toByteArray());
         }
     }

@@ -243,11 +243,22 @@ int HttpParser::headComplete()
         return fail(m_type == Type::Request ? 505 : 502,
                     QStringLiteral("unsupported HTTP version"));
     }
+    // llhttp takes a status of fewer than three digits ("HTTP/1.1 2 OK"); RFC 9112
+    // wants exactly three, and a proxy must not pass on one it cannot classify.
+    if (m_type == Type::Response && (m_head.status < 100 || m_head.status > 999))
+        return fail(502, QStringLiteral("invalid status code %1").arg(m_head.status));
     if (!validateFraming(m_head))
         return HPE_USER;
+    // RFC 9112 §6.3: 1xx, 204 and 304 responses end with their head whatever
+    // Content-Length or Transfer-Encoding say; llhttp would read a body for them,
+    // which the client would then take for the start of the next response.
+    const int status = m_head.status;
+    const bool bodiless =
+        m_type == Type::Response &&
+        ((status >= 100 && status < 200 && status != 101) || status == 204 || status == 304);
     switch (m_handler->onHead(m_head)) {
     case HttpMessageHandler::HeadAction::Continue:
-        return 0;
+        return bodiless ? 1 : 0;
     case HttpMessageHandler::HeadAction::Pause:
         return HPE_PAUSED;
     case HttpMessageHandler::HeadAction::SkipBody:

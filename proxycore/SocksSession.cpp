@@ -11,16 +11,8 @@ namespace Switchyard {
 
 namespace {
 
-// Longest SOCKS handshake message: SOCKS4a with a 255-byte user id and name.
-constexpr qsizetype kMaxHandshake = 1024;
-
-constexpr quint8 kSocks4Granted = 0x5a;
-constexpr quint8 kSocks4Rejected = 0x5b;
-
-quint16 readPort(const QByteArray& data, qsizetype at)
-{
-    return quint16((quint8(data.at(at)) << 8) | quint8(data.at(at + 1)));
-}
+constexpr quint8 kSocks4Granted = SocksHandshakeParser::kSocks4Granted;
+constexpr quint8 kSocks4Rejected = SocksHandshakeParser::kSocks4Rejected;
 
 } // namespace
 
@@ -64,93 +56,71 @@ void SocksSession::onReadyRead()
         }
         if (m_state == State::Closing)
             continue; // a refused client: drop what it still sends
-        m_buffer.append(chunk, n);
-        if (m_buffer.size() > kMaxHandshake) {
-            refuse(m_socks4 ? kSocks4Rejected : 0x01, QStringLiteral("SOCKS handshake too long"));
-            return;
-        }
-    }
-    // Several handshake steps may already be in the buffer (pipelining clients).
-    for (;;) {
-        Parse result = Parse::NeedMore;
-        switch (m_state) {
-        case State::Greeting:
-            result = parseGreeting();
-            break;
-        case State::Authenticating:
-            result = parseAuthentication();
-            break;
-        case State::Requesting:
-            result = m_socks4 ? parseRequest4() : parseRequest5();
-            break;
-        default:
-            return; // Connecting keeps early tunnel bytes in m_buffer
-        }
-        if (result != Parse::Done)
+        m_parser.append(chunk, n);
+        // Parse after every chunk: the parser's size cap then bounds the buffer
+        // however fast a client streams. Connecting keeps early tunnel bytes there.
+        if (m_state == State::Handshake && !parseHandshake())
             return;
     }
 }
 
-SocksSession::Parse SocksSession::parseGreeting()
+bool SocksSession::parseHandshake()
 {
-    if (m_buffer.isEmpty())
-        return Parse::NeedMore;
-    const quint8 version = quint8(m_buffer.at(0));
-    if (version == 0x04) {
-        m_socks4 = true;
-        m_state = State::Requesting;
-        return Parse::Done;
+    // Several handshake steps may already be in the buffer (pipelining clients).
+    for (;;) {
+        switch (m_parser.next()) {
+        case SocksHandshakeParser::Result::NeedMore:
+            return true;
+        case SocksHandshakeParser::Result::Greeting:
+            if (!onGreeting())
+                return false;
+            break;
+        case SocksHandshakeParser::Result::Credentials:
+            if (!onCredentials())
+                return false;
+            break;
+        case SocksHandshakeParser::Result::Request:
+            onRequest();
+            return false;
+        case SocksHandshakeParser::Result::Error:
+            onParseError();
+            return false;
+        }
     }
-    if (version != 0x05) {
-        closeNow(); // not SOCKS at all: there is no reply to give
-        return Parse::Failed;
-    }
-    if (m_buffer.size() < 2)
-        return Parse::NeedMore;
-    const int count = quint8(m_buffer.at(1));
-    if (m_buffer.size() < 2 + count)
-        return Parse::NeedMore;
-    const QByteArray methods = m_buffer.mid(2, count);
-    m_buffer.remove(0, 2 + count);
+}
+
+bool SocksSession::onGreeting()
+{
+    const QByteArray methods = m_parser.methods();
     const bool authRequired = m_context->settings.inboundAuth.required;
-    if (authRequired ? methods.contains('\x02') : methods.contains('\x00')) {
-        const char chosen = authRequired ? '\x02' : '\x00';
-        m_client->write(QByteArray("\x05", 1) + chosen);
-        m_state = authRequired ? State::Authenticating : State::Requesting;
-        return Parse::Done;
+    const char wanted = authRequired ? '\x02' : '\x00';
+    if (methods.contains(wanted)) {
+        m_parser.chooseMethod(quint8(wanted));
+        m_client->write(QByteArray("\x05", 1) + wanted);
+        return true;
     }
+    m_parser.chooseMethod(0xff);
     m_record.begin(LogProtocol::Socks5, m_clientAddress);
     m_record.event.socksReply = 0xff;
     m_record.event.error =
-        authRequired ? QStringLiteral("the client offered no username/password authentication")
-                     : QStringLiteral("the client offered no acceptable authentication method");
+        methods.isEmpty() ? QStringLiteral("the client offered no authentication method at all")
+        : authRequired    ? QStringLiteral("the client offered no username/password authentication")
+                       : QStringLiteral("the client offered no acceptable authentication method");
     m_record.finish();
     m_client->write(QByteArrayView("\x05\xff", 2));
     closeAfterWrites();
-    return Parse::Failed;
+    return false;
 }
 
-SocksSession::Parse SocksSession::parseAuthentication()
+bool SocksSession::onCredentials()
 {
-    // RFC 1929: VER ULEN UNAME PLEN PASSWD
-    if (m_buffer.size() < 2)
-        return Parse::NeedMore;
-    const int userLength = quint8(m_buffer.at(1));
-    if (m_buffer.size() < 2 + userLength + 1)
-        return Parse::NeedMore;
-    const int passwordLength = quint8(m_buffer.at(2 + userLength));
-    if (m_buffer.size() < 3 + userLength + passwordLength)
-        return Parse::NeedMore;
-    const bool wellFormed = quint8(m_buffer.at(0)) == 0x01 && userLength > 0;
-    const QString user = QString::fromUtf8(m_buffer.mid(2, userLength));
-    const QString password = QString::fromUtf8(m_buffer.mid(3 + userLength, passwordLength));
-    m_buffer.remove(0, 3 + userLength + passwordLength);
+    const QString user = QString::fromUtf8(m_parser.username());
+    const QString password = QString::fromUtf8(m_parser.password());
     const QHostAddress client = m_client->peerAddress();
     LoginThrottle& throttle = m_context->loginThrottle;
     const bool throttled = throttle.isBlocked(client);
-    const bool accepted =
-        !throttled && wellFormed &&
-        InboundAuthenticator::matches(m_context->settings.inboundAuth, user, password);
+    const bool accepted = !throttled && InboundAuthenticator::matches(
+                                            m_context->settings.inboundAuth, user, password);
     if (accepted)
         throttle.recordSuccess(client);
     else if (!throttled)
@@ -158,138 +128,81 @@ SocksSession::Parse SocksSession::parseAuthentication()
     if (!accepted) {
         m_record.begin(LogProtocol::Socks5, m_clientAddress);
         m_record.event.error =
-            throttled    ? QStringLiteral("too many failed logins from %1").arg(client.toString())
-            : wellFormed ? QStringLiteral("wrong username or password")
-                         : QStringLiteral("malformed username/password request");
+            throttled ? QStringLiteral("too many failed logins from %1").arg(client.toString())
+                      : QStringLiteral("wrong username or password");
         m_record.finish();
         m_client->write(QByteArrayView("\x01\x01", 2));
         closeAfterWrites();
-        return Parse::Failed;
+        return false;
     }
     m_client->write(QByteArrayView("\x01\x00", 2));
-    m_state = State::Requesting;
-    return Parse::Done;
+    return true;
 }
 
-SocksSession::Parse SocksSession::parseRequest5()
+void SocksSession::onParseError()
 {
-    // VER CMD RSV ATYP DST.ADDR DST.PORT
-    if (m_buffer.size() < 5)
-        return Parse::NeedMore;
-    m_record.begin(LogProtocol::Socks5, m_clientAddress);
-    const quint8 version = quint8(m_buffer.at(0));
-    const quint8 command = quint8(m_buffer.at(1));
-    const quint8 addressType = quint8(m_buffer.at(3));
-    if (version != 0x05 || m_buffer.at(2) != 0) {
-        refuse(0x01, QStringLiteral("malformed SOCKS5 request"));
-        return Parse::Failed;
+    if (m_parser.errorReply() < 0) {
+        closeNow(); // not SOCKS at all: there is no reply to give
+        return;
     }
-    qsizetype addressLength = 0;
-    switch (addressType) {
-    case 0x01:
-        addressLength = 4;
-        break;
-    case 0x04:
-        addressLength = 16;
-        break;
-    case 0x03:
-        addressLength = 1 + quint8(m_buffer.at(4));
-        break;
-    default:
-        refuse(0x08, QStringLiteral("address type 0x%1 not supported")
-                         .arg(addressType, 2, 16, QLatin1Char('0')));
-        return Parse::Failed;
+    if (m_parser.errorStage() == SocksHandshakeParser::Stage::Authentication) {
+        // A malformed login counts as a failed one.
+        const QHostAddress client = m_client->peerAddress();
+        if (!m_context->loginThrottle.isBlocked(client))
+            m_context->loginThrottle.recordFailure(client);
+        m_record.begin(LogProtocol::Socks5, m_clientAddress);
+        m_record.event.error =
+            QStringLiteral("malformed username/password request: %1").arg(m_parser.error());
+        m_record.finish();
+        m_client->write(QByteArray("\x01", 1) + char(m_parser.errorReply()));
+        closeAfterWrites();
+        return;
     }
-    if (m_buffer.size() < 4 + addressLength + 2)
-        return Parse::NeedMore;
-    QString host;
-    if (addressType == 0x01) {
-        const quint32 v4 = (quint32(quint8(m_buffer.at(4))) << 24) |
-                           (quint32(quint8(m_buffer.at(5))) << 16) |
-                           (quint32(quint8(m_buffer.at(6))) << 8) | quint32(quint8(m_buffer.at(7)));
-        host = QHostAddress(v4).toString();
-    } else if (addressType == 0x04) {
-        Q_IPV6ADDR raw;
-        memcpy(raw.c, m_buffer.constData() + 4, 16);
-        host = QHostAddress(raw).toString();
-    } else {
-        host = QString::fromUtf8(m_buffer.mid(5, addressLength - 1)).toLower();
-    }
-    const quint16 port = readPort(m_buffer, 4 + addressLength);
-    m_buffer.remove(0, 4 + addressLength + 2);
+    refuse(quint8(m_parser.errorReply()), m_parser.error());
+}
+
+void SocksSession::onRequest()
+{
+    const SocksRequest& request = m_parser.request();
+    const QString& host = request.host;
+    const quint16 port = request.port;
+    m_record.begin(request.socks4 ? LogProtocol::Socks4 : LogProtocol::Socks5, m_clientAddress);
     m_record.event.host = host;
     m_record.event.port = port;
     m_record.event.target = host.contains(u':') ? QStringLiteral("[%1]:%2").arg(host).arg(port)
                                                 : QStringLiteral("%1:%2").arg(host).arg(port);
-    if (command != 0x01) {
+    if (request.socks4) {
+        if (request.command != 0x01) {
+            refuse(kSocks4Rejected,
+                   QStringLiteral("SOCKS4 command %1 is not supported").arg(request.command));
+            return;
+        }
+        if (m_context->settings.inboundAuth.required) {
+            refuse(kSocks4Rejected,
+                   QStringLiteral("SOCKS4 cannot authenticate and inbound authentication is on"));
+            return;
+        }
+    } else if (request.command != 0x01) {
+        const quint8 command = request.command;
         refuse(0x07, command == 0x02   ? QStringLiteral("BIND is not supported")
                      : command == 0x03 ? QStringLiteral("UDP ASSOCIATE is not supported")
                                        : QStringLiteral("unknown SOCKS5 command 0x%1")
                                              .arg(command, 2, 16, QLatin1Char('0')));
-        return Parse::Failed;
+        return;
     }
     if (host.isEmpty() || port == 0) {
-        refuse(0x04, host.isEmpty() ? QStringLiteral("empty host name") : QStringLiteral("port 0"));
-        return Parse::Failed;
-    }
-    dispatch(host, port);
-    return Parse::Failed; // no more handshake to parse
-}
-
-SocksSession::Parse SocksSession::parseRequest4()
-{
-    // VN CD DSTPORT DSTIP USERID NUL [HOST NUL]
-    if (m_buffer.size() < 9)
-        return Parse::NeedMore;
-    const qsizetype userEnd = m_buffer.indexOf('\0', 8);
-    if (userEnd < 0)
-        return Parse::NeedMore;
-    const quint8 command = quint8(m_buffer.at(1));
-    const quint16 port = readPort(m_buffer, 2);
-    const bool socks4a =
-        m_buffer.at(4) == 0 && m_buffer.at(5) == 0 && m_buffer.at(6) == 0 && m_buffer.at(7) != 0;
-    QString host;
-    qsizetype end = userEnd + 1;
-    if (socks4a) {
-        const qsizetype hostEnd = m_buffer.indexOf('\0', end);
-        if (hostEnd < 0)
-            return Parse::NeedMore;
-        host = QString::fromUtf8(m_buffer.mid(end, hostEnd - end)).toLower();
-        end = hostEnd + 1;
-    } else {
-        const quint32 v4 = (quint32(quint8(m_buffer.at(4))) << 24) |
-                           (quint32(quint8(m_buffer.at(5))) << 16) |
-                           (quint32(quint8(m_buffer.at(6))) << 8) | quint32(quint8(m_buffer.at(7)));
-        host = QHostAddress(v4).toString();
-    }
-    m_buffer.remove(0, end);
-    m_record.begin(LogProtocol::Socks4, m_clientAddress);
-    m_record.event.host = host;
-    m_record.event.port = port;
-    m_record.event.target = QStringLiteral("%1:%2").arg(host).arg(port);
-    if (command != 0x01) {
-        refuse(kSocks4Rejected, QStringLiteral("SOCKS4 command %1 is not supported").arg(command));
-        return Parse::Failed;
-    }
-    if (m_context->settings.inboundAuth.required) {
-        refuse(kSocks4Rejected,
-               QStringLiteral("SOCKS4 cannot authenticate and inbound authentication is on"));
-        return Parse::Failed;
-    }
-    if (host.isEmpty() || port == 0) {
-        refuse(kSocks4Rejected,
+        refuse(request.socks4 ? kSocks4Rejected : 0x04,
                host.isEmpty() ? QStringLiteral("empty host name") : QStringLiteral("port 0"));
-        return Parse::Failed;
+        return;
     }
     dispatch(host, port);
-    return Parse::Failed;
 }
 
 void SocksSession::dispatch(const QString& host, quint16 port)
 {
     m_timer.stop();
     if (m_context->isSelf(host, port)) {
-        refuse(m_socks4 ? kSocks4Rejected : 0x02,
+        refuse(m_parser.isSocks4() ? kSocks4Rejected : 0x02,
                QStringLiteral("a connection to the proxy itself would loop"));
         return;
     }
@@ -297,7 +210,7 @@ void SocksSession::dispatch(const QString& host, quint16 port)
         const QString refusal = m_context->refusalForRemoteClient(host, port, true);
         if (!refusal.isEmpty()) {
             m_record.event.route = QStringLiteral("blocked");
-            refuse(m_socks4 ? kSocks4Rejected : 0x02, refusal);
+            refuse(m_parser.isSocks4() ? kSocks4Rejected : 0x02, refusal);
             return;
         }
     }
@@ -305,7 +218,7 @@ void SocksSession::dispatch(const QString& host, quint16 port)
     m_record.event.route = m_route.routeName();
     m_record.event.rule = m_route.ruleText;
     if (m_route.isBlocked()) {
-        refuse(m_socks4 ? kSocks4Rejected : 0x02,
+        refuse(m_parser.isSocks4() ? kSocks4Rejected : 0x02,
                !m_route.error.isEmpty() ? m_route.error
                : m_route.ruleText.isEmpty()
                    ? QStringLiteral("the default action blocks it")
@@ -328,7 +241,7 @@ void SocksSession::onConnected(Stream* stream, const QByteArray& initialData, qi
     m_connector->deleteLater();
     m_connector = nullptr;
     m_record.event.connectUs = elapsedUs;
-    reply(m_socks4 ? kSocks4Granted : 0x00);
+    reply(m_parser.isSocks4() ? kSocks4Granted : 0x00);
     m_state = State::Tunnel;
     disconnect(m_client, nullptr, this, nullptr);
     m_tunnel = new Tunnel(m_client, stream, m_context->settings.limits.bufferBytes, this);
@@ -347,10 +260,9 @@ void SocksSession::onConnected(Stream* stream, const QByteArray& initialData, qi
         m_client->write(initialData);
         m_record.event.bytesDown += quint64(initialData.size());
     }
-    if (!m_buffer.isEmpty()) {
-        stream->write(m_buffer);
-        m_record.event.bytesUp += quint64(m_buffer.size());
-        m_buffer.clear();
+    if (const QByteArray early = m_parser.takeRemaining(); !early.isEmpty()) {
+        stream->write(early);
+        m_record.event.bytesUp += quint64(early.size());
     }
     m_tunnel->start();
 }
@@ -359,13 +271,13 @@ void SocksSession::onConnectFailed(const OutboundFailure& failure)
 {
     m_connector->deleteLater();
     m_connector = nullptr;
-    refuse(m_socks4 ? kSocks4Rejected : failure.socks5Reply(), failure.message);
+    refuse(m_parser.isSocks4() ? kSocks4Rejected : failure.socks5Reply(), failure.message);
 }
 
 void SocksSession::reply(quint8 code)
 {
     m_record.event.socksReply = code;
-    if (m_socks4) {
+    if (m_parser.isSocks4()) {
         // VN=0 CD DSTPORT DSTIP (ignored by clients)
         m_client->write(QByteArray("\x00", 1) + char(code) + QByteArray(6, '\0'));
         return;
@@ -378,7 +290,8 @@ void SocksSession::reply(quint8 code)
 void SocksSession::refuse(quint8 code, const QString& reason)
 {
     if (!m_record.isOpen())
-        m_record.begin(m_socks4 ? LogProtocol::Socks4 : LogProtocol::Socks5, m_clientAddress);
+        m_record.begin(m_parser.isSocks4() ? LogProtocol::Socks4 : LogProtocol::Socks5,
+                       m_clientAddress);
     reply(code);
     m_record.event.error = reason;
     m_record.finish();
@@ -396,9 +309,9 @@ void SocksSession::closeAfterWrites()
 
 void SocksSession::onTimeout()
 {
-    if (m_state == State::Greeting || m_state == State::Authenticating ||
-        m_state == State::Requesting) {
-        m_record.begin(m_socks4 ? LogProtocol::Socks4 : LogProtocol::Socks5, m_clientAddress);
+    if (m_state == State::Handshake) {
+        m_record.begin(m_parser.isSocks4() ? LogProtocol::Socks4 : LogProtocol::Socks5,
+                       m_clientAddress);
         m_record.event.error = QStringLiteral("the SOCKS handshake did not finish within %1 s")
                                    .arg(double(m_context->settings.limits.headTimeoutMs) / 1000.0);
         m_record.finish();

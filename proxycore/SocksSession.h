@@ -3,6 +3,7 @@
 #include "ClientSession.h"
 #include "EngineContext.h"
 #include "ExchangeRecord.h"
+#include "SocksHandshakeParser.h"
 
 #include <QByteArray>
 #include <QTimer>
@@ -29,14 +30,15 @@ public:
     void start() override;
 
 private:
-    enum class State { Greeting, Authenticating, Requesting, Connecting, Tunnel, Closing, Closed };
-    enum class Parse { NeedMore, Done, Failed };
+    enum class State { Handshake, Connecting, Tunnel, Closing, Closed };
 
     void onReadyRead();
-    Parse parseGreeting();
-    Parse parseAuthentication();
-    Parse parseRequest5();
-    Parse parseRequest4();
+    /// Acts on every complete handshake message buffered; false once the handshake is over.
+    bool parseHandshake();
+    bool onGreeting();
+    bool onCredentials();
+    void onRequest();
+    void onParseError();
     void dispatch(const QString& host, quint16 port);
     void onConnected(Stream* stream, const QByteArray& initialData, qint64 elapsedUs);
     void onConnectFailed(const OutboundFailure& failure);
@@ -50,10 +52,9 @@ private:
     TcpStream* m_client;
     ExchangeRecord m_record;
     QString m_clientAddress;
-    State m_state = State::Greeting;
-    bool m_socks4 = false;
+    State m_state = State::Handshake;
     bool m_remoteClient = false;
-    QByteArray m_buffer;
+    SocksHandshakeParser m_parser;
     OutboundConnector* m_connector = nullptr;
     Tunnel* m_tunnel = nullptr;
     RouteChoice m_route;
