@@ -5,7 +5,9 @@
 #       (the window when a display is set, otherwise --headless)
 #   bash packaging/quickstart.sh test
 #       install what is missing (test tools too), build with the "ci" preset
-#       (warnings are errors) and run the whole test suite with ctest
+#       (warnings are errors) and run the whole test suite with ctest; then
+#       check the Debian package, run the fuzzers briefly, and run the whole
+#       suite again under the "asan" preset (AddressSanitizer + UBSan)
 # Installed packages are checked with dpkg-query first, so a second run goes
 # straight to the (incremental) build.
 set -euo pipefail
@@ -14,12 +16,15 @@ set -euo pipefail
 BUILD_PACKAGES=(
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     qt6-translations-l10n qt6-svg-dev qtkeychain-qt6-dev libgl-dev libxkbcommon-dev
-    libsecret-1-0 cmake ninja-build g++ node-llhttp
+    libsecret-1-0 cmake ninja-build g++ node-llhttp librsvg2-bin
 )
 # What the test suite starts or drives, besides the above:
 TEST_PACKAGES=(
     curl openssl xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools squid-openssl
     microsocks dante-server python3 python3-pacparser util-linux
+    dconf-cli dconf-gsettings-backend gsettings-desktop-schemas libkf5config-bin
+    desktop-file-utils appstream dpkg-dev fakeroot groff-base man-db libglib2.0-bin
+    clang libclang-rt-14-dev
 )
 
 usage() {
@@ -100,8 +105,25 @@ test)
     (($# == 0)) || usage
     install_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     install_node_tools
+    started=$SECONDS
+    stage() { echo "quickstart: $* [$((SECONDS - started)) s]" >&2; }
+    # 1. The whole suite on the optimised build, warnings as errors.
     build ci
+    stage "ci build done"
     ctest --preset ci
+    stage "ci tests passed"
+    # 2. The Debian package from that build: installs on a clean Debian 12 and
+    #    the installed binary proxies a request.
+    bash packaging/check-deb.sh --reuse build/ci
+    stage "package checked"
+    # 3. The parsers under libFuzzer (clang, ASan + UBSan), briefly.
+    FUZZ_SECONDS=${FUZZ_SECONDS:-30} bash packaging/fuzz-smoke.sh
+    stage "fuzz smoke run passed"
+    # 4. The whole suite again under AddressSanitizer and UBSan.
+    build asan
+    stage "asan build done"
+    ctest --preset asan
+    stage "asan tests passed"
     ;;
 *)
     usage
