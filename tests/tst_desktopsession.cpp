@@ -68,6 +68,7 @@ private Q_SLOTS:
     void routeThisHostAddsSavedRule();
     void settingsPageMovesListener();
     void settingsPageSwitchesAutostart();
+    void clientLoginWithoutKeychain();
     void quitStopsEngineAndRemembersSwitch();
     void closeWithoutTrayQuits();
 
@@ -389,6 +390,46 @@ void TestDesktopSession::settingsPageSwitchesAutostart()
     box->click();
     QVERIFY(!QFile::exists(entry));
     QVERIFY(!m_session->settings()->uiPreferences().autostart);
+}
+
+void TestDesktopSession::clientLoginWithoutKeychain()
+{
+    // No session bus, so no keychain: the page says why and, with the user's
+    // consent, keeps the password in memory only.
+    qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+    makeSession(true);
+    m_session->start();
+    QTRY_COMPARE_WITH_TIMEOUT(m_engine->state(), Engine::State::Running, 5000);
+    auto* page = m_session->window()->findChild<SettingsPage*>();
+    QString asked;
+    page->setKeepForThisRunQuestion([&asked](const QString& message) {
+        asked = message;
+        return true;
+    });
+    m_session->window()->findChild<QCheckBox*>(u"authRequiredCheck"_s)->setChecked(true);
+    m_session->window()->findChild<QLineEdit*>(u"authUserEdit"_s)->setText(u"tester"_s);
+    m_session->window()->findChild<QLineEdit*>(u"authPasswordEdit"_s)->setText(u"s3cret-pass"_s);
+    page->saveLogin();
+    QTRY_VERIFY_WITH_TIMEOUT(!asked.isEmpty(), 10'000);
+    QVERIFY2(asked.contains(u"keychain"_s, Qt::CaseInsensitive), qPrintable(asked));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_session->settings()->isWaitingForInboundPassword(), 5000);
+
+    const QString proxy = u"http://127.0.0.1:%1"_s.arg(m_engine->boundPort());
+    const QString url = m_origin.url(u"/bytes/16"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(Curl::run({u"-x"_s, proxy, url}).first().httpCode(), 407, 5000);
+    QCOMPARE(
+        Curl::run({u"-x"_s, proxy, u"--proxy-user"_s, u"tester:wrong"_s, url}).first().httpCode(),
+        407);
+    QCOMPARE(Curl::run({u"-x"_s, proxy, u"--proxy-user"_s, u"tester:s3cret-pass"_s, url})
+                 .first()
+                 .httpCode(),
+             200);
+    // Neither the settings file nor anything else on disk holds the password.
+    QFile file(m_store->filePath());
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray saved = file.readAll();
+    QVERIFY(saved.contains("tester"));
+    QVERIFY(!saved.contains("s3cret-pass"));
 }
 
 void TestDesktopSession::quitStopsEngineAndRemembersSwitch()

@@ -20,6 +20,8 @@ SettingsController::SettingsController(const SettingsDocument& document, Setting
         Q_EMIT engineSettingsChanged(engineSettings());
         if (const QString id = SecretStore::profileIdOf(key); !id.isEmpty())
             Q_EMIT exitStateChanged(id);
+        else if (key == SecretStore::inboundKey())
+            Q_EMIT inboundStateChanged();
     });
 }
 
@@ -161,6 +163,45 @@ bool SettingsController::isWaitingForPassword(const QString& profileId) const
 {
     const SecretsLoader::State state = m_loader->state(SecretStore::profileKey(profileId));
     return state == SecretsLoader::State::Pending || state == SecretsLoader::State::Failed;
+}
+
+bool SettingsController::setInboundAuth(bool required, const QString& username, QString* error)
+{
+    const QString user = username.trimmed();
+    if (required && user.isEmpty())
+        return fail(error, tr("Clients need a user name to log in with."));
+    // RFC 1929 carries the user name in one length byte.
+    if (user.toUtf8().size() > 255)
+        return fail(error, tr("The user name is longer than 255 bytes."));
+    const InboundAuth& current = m_document.engine.inboundAuth;
+    if (current.required == required && current.username == user)
+        return true;
+    SettingsDocument candidate = m_document;
+    candidate.engine.inboundAuth.required = required;
+    candidate.engine.inboundAuth.username = user;
+    if (!commit(candidate, error))
+        return false;
+    m_loader->load(m_document);
+    Q_EMIT engineSettingsChanged(engineSettings());
+    return true;
+}
+
+void SettingsController::setInboundPassword(const QString& password, QObject* context,
+                                            std::function<void(const SecretResult&)> done)
+{
+    m_secrets->write(SecretStore::inboundKey(), password, context, std::move(done));
+}
+
+void SettingsController::keepInboundPasswordForThisRun(const QString& password)
+{
+    m_secrets->keepForThisRun(SecretStore::inboundKey(), password);
+}
+
+bool SettingsController::isWaitingForInboundPassword() const
+{
+    if (!m_document.engine.inboundAuth.required)
+        return false;
+    return m_loader->state(SecretStore::inboundKey()) != SecretsLoader::State::Ready;
 }
 
 bool SettingsController::setListen(const QHostAddress& address, quint16 port, QString* error)

@@ -85,6 +85,18 @@ public:
     /// the keychain failed); its traffic is blocked meanwhile.
     bool isWaitingForPassword(const QString& profileId) const;
 
+    /// Whether clients must log in (Proxy-Authorization Basic, SOCKS5 RFC 1929)
+    /// and with which user name. Refused when required without a user name.
+    bool setInboundAuth(bool required, const QString& username, QString* error = nullptr);
+    /// Stores the password clients must give in the keychain; as setPassword().
+    void setInboundPassword(const QString& password, QObject* context,
+                            std::function<void(const SecretResult&)> done);
+    /// As keepPasswordForThisRun(), for the inbound password.
+    void keepInboundPasswordForThisRun(const QString& password);
+    /// Inbound authentication is on but its password is not usable (not set,
+    /// pending or the keychain failed): every client is refused meanwhile.
+    bool isWaitingForInboundPassword() const;
+
     /// Listen address and port (settings page). The engine restarts its listener.
     bool setListen(const QHostAddress& address, quint16 port, QString* error = nullptr);
     bool setUiPreferences(const UiPreferences& preferences, QString* error = nullptr);
@@ -127,6 +139,8 @@ Q_SIGNALS:
     /// Whether an exit can carry traffic may have changed: its check result, or
     /// its password arrived from the keychain or failed. Pickers refresh marks.
     void exitStateChanged(const QString& profileId);
+    /// The inbound password arrived from the keychain, failed, or changed.
+    void inboundStateChanged();
     /// Something the user should know about a save that worked (a file changed
     /// by another program was kept aside, …).
     void notice(const QString& text);

@@ -35,7 +35,9 @@ QString listenTextOf(const QHostAddress& address, quint16 port)
 
 SettingsPage::SettingsPage(SettingsController* settings, QWidget* parent)
     : QWidget(parent), m_settings(settings), m_listenEdit(new QLineEdit(this)),
-      m_systemProxyMode(new QButtonGroup(this)), m_closeToTray(new QCheckBox(this)),
+      m_systemProxyMode(new QButtonGroup(this)), m_authRequired(new QCheckBox(this)),
+      m_authUser(new QLineEdit(this)), m_authPassword(new QLineEdit(this)),
+      m_authState(new QLabel(this)), m_closeToTray(new QCheckBox(this)),
       m_autostart(new QCheckBox(this)), m_language(new QComboBox(this)),
       m_maxEntries(new QSpinBox(this)), m_message(new QLabel(this))
 {
@@ -66,6 +68,24 @@ SettingsPage::SettingsPage(SettingsController* settings, QWidget* parent)
     modeBox->addWidget(pac);
     networkForm->addRow(tr("System proxy:"), modeBox);
     layout->addWidget(network);
+
+    auto* login = new QGroupBox(tr("Client login"), this);
+    auto* loginForm = new QFormLayout(login);
+    m_authRequired->setText(tr("Clients must log in (needed to listen beyond this computer)"));
+    m_authRequired->setObjectName(QStringLiteral("authRequiredCheck"));
+    m_authUser->setObjectName(QStringLiteral("authUserEdit"));
+    m_authPassword->setObjectName(QStringLiteral("authPasswordEdit"));
+    m_authPassword->setEchoMode(QLineEdit::Password);
+    m_authPassword->setPlaceholderText(tr("kept in the system keychain"));
+    auto* saveLoginButton = new QPushButton(tr("Save login"), login);
+    saveLoginButton->setObjectName(QStringLiteral("saveLoginButton"));
+    m_authState->setObjectName(QStringLiteral("authStateLabel"));
+    m_authState->setWordWrap(true);
+    loginForm->addRow(m_authRequired);
+    loginForm->addRow(tr("User name:"), m_authUser);
+    loginForm->addRow(tr("Password:"), m_authPassword);
+    loginForm->addRow(saveLoginButton, m_authState);
+    layout->addWidget(login);
 
     auto* window = new QGroupBox(tr("Application"), this);
     auto* windowForm = new QFormLayout(window);
@@ -109,6 +129,13 @@ SettingsPage::SettingsPage(SettingsController* settings, QWidget* parent)
                     : QFileDialog::getOpenFileName(this, tr("Import configuration"), suggestion,
                                                    filter);
     };
+    m_askKeep = [this](const QString& message) {
+        return QMessageBox::question(
+                   this, tr("No keychain"),
+                   tr("%1\n\nKeep the password in memory until Switchyard quits? It is not "
+                      "written anywhere.")
+                       .arg(message)) == QMessageBox::Yes;
+    };
     m_chooseMode = [this](const SettingsImport& import, SettingsImport::Mode* mode) {
         QMessageBox box(QMessageBox::Question, tr("Import configuration"),
                         tr("Merge the exits and rules of %1 with yours, or replace yours?")
@@ -128,6 +155,9 @@ SettingsPage::SettingsPage(SettingsController* settings, QWidget* parent)
     };
 
     connect(applyListen, &QPushButton::clicked, this, &SettingsPage::applyListen);
+    connect(saveLoginButton, &QPushButton::clicked, this, &SettingsPage::saveLogin);
+    connect(m_settings, &SettingsController::inboundStateChanged, this,
+            &SettingsPage::updateLoginState);
     connect(m_listenEdit, &QLineEdit::returnPressed, this, &SettingsPage::applyListen);
     connect(m_systemProxyMode, &QButtonGroup::idClicked, this, [this](int id) {
         saveUi(
@@ -187,6 +217,11 @@ void SettingsPage::load()
     const UiPreferences& ui = document.ui;
     if (QAbstractButton* button = m_systemProxyMode->button(int(ui.systemProxyMode)))
         button->setChecked(true);
+    const InboundAuth& auth = document.engine.inboundAuth;
+    m_authRequired->setChecked(auth.required);
+    if (!m_authUser->hasFocus())
+        m_authUser->setText(auth.username);
+    updateLoginState();
     const QSignalBlocker closeBlocker(m_closeToTray);
     m_closeToTray->setChecked(ui.closeToTray);
     const QSignalBlocker autostartBlocker(m_autostart);
@@ -218,6 +253,49 @@ void SettingsPage::applyListen()
         return;
     }
     showMessage(tr("Listening on %1 from now on.").arg(listenTextOf(address, port)), false);
+}
+
+void SettingsPage::saveLogin()
+{
+    QString error;
+    if (!m_settings->setInboundAuth(m_authRequired->isChecked(), m_authUser->text(), &error)) {
+        showMessage(error, true);
+        return;
+    }
+    const QString password = m_authPassword->text();
+    m_authPassword->clear();
+    if (password.isEmpty()) {
+        showMessage(m_authRequired->isChecked() ? tr("Client login saved.")
+                                                : tr("Clients no longer log in."),
+                    false);
+        updateLoginState();
+        return;
+    }
+    m_settings->setInboundPassword(password, this, [this, password](const SecretResult& result) {
+        if (result.ok()) {
+            showMessage(tr("Client login saved; the password is in the system keychain."), false);
+        } else if ((result.status == SecretResult::Status::Unavailable ||
+                    result.status == SecretResult::Status::Denied) &&
+                   m_askKeep(result.message())) {
+            m_settings->keepInboundPasswordForThisRun(password);
+            showMessage(tr("The password is kept in memory until Switchyard quits."), false);
+        } else {
+            showMessage(tr("The password was not stored: %1 Clients are refused until it is.")
+                            .arg(result.message()),
+                        true);
+        }
+        updateLoginState();
+    });
+}
+
+void SettingsPage::updateLoginState()
+{
+    if (!m_settings->document().engine.inboundAuth.required)
+        m_authState->setText(tr("Anyone who can reach the port may use the proxy."));
+    else if (m_settings->isWaitingForInboundPassword())
+        m_authState->setText(tr("No usable password yet: every client is refused."));
+    else
+        m_authState->setText(tr("Clients log in with this user name and the stored password."));
 }
 
 void SettingsPage::saveUi(const std::function<void(UiPreferences&)>& change)

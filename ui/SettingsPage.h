@@ -26,6 +26,9 @@ class SettingsPage : public QWidget
 public:
     /// Asks for a file name: (save, suggested name) → path, empty when cancelled.
     using FileChooser = std::function<QString(bool save, const QString& suggestion)>;
+    /// Asks whether to keep a password in memory for this run when the keychain
+    /// cannot take it (the message says why); true: keep it.
+    using KeepForThisRunQuestion = std::function<bool(const QString& message)>;
     /// Asks how to take in an import (merge or replace); false when cancelled.
     using ImportModeChooser =
         std::function<bool(const SettingsImport& import, SettingsImport::Mode* mode)>;
@@ -35,6 +38,12 @@ public:
     /// Tests replace the dialogs.
     void setFileChooser(FileChooser chooser) { m_chooseFile = std::move(chooser); }
     void setImportModeChooser(ImportModeChooser chooser) { m_chooseMode = std::move(chooser); }
+    void setKeepForThisRunQuestion(KeepForThisRunQuestion question)
+    {
+        m_askKeep = std::move(question);
+    }
+    /// Saves the client login as the form shows it (the Save login button).
+    void saveLogin();
 
     /// The languages offered: code ("" = the system's) and the name in that language.
     static QList<QPair<QString, QString>> languages();
@@ -56,10 +65,15 @@ private:
     void applyListen();
     void saveUi(const std::function<void(struct UiPreferences&)>& change);
     void showMessage(const QString& text, bool error);
+    void updateLoginState();
 
     SettingsController* m_settings;
     QLineEdit* m_listenEdit;
     QButtonGroup* m_systemProxyMode;
+    QCheckBox* m_authRequired;
+    QLineEdit* m_authUser;
+    QLineEdit* m_authPassword;
+    QLabel* m_authState;
     QCheckBox* m_closeToTray;
     QCheckBox* m_autostart;
     QComboBox* m_language;
@@ -67,6 +81,7 @@ private:
     QLabel* m_message;
     FileChooser m_chooseFile;
     ImportModeChooser m_chooseMode;
+    KeepForThisRunQuestion m_askKeep;
 };
 
 } // namespace Switchyard
