@@ -42,6 +42,17 @@ void Dialer::onResolved(const QList<QHostAddress>& addresses, const QString& err
         return;
     }
     m_addresses = addresses;
+    if (m_self) {
+        for (const QHostAddress& address : addresses) {
+            if (m_self->isOwnSocket(address, m_port)) {
+                finishWithError(OutboundFailure::Kind::Blocked,
+                                QStringLiteral("%1 resolves to %2, this proxy's own address and "
+                                               "port: the connection would loop")
+                                    .arg(m_host, address.toString()));
+                return;
+            }
+        }
+    }
     if (m_refuseLocal) {
         for (const QHostAddress& address : addresses) {
             if (EngineContext::isLocalAddress(address)) {

@@ -9,6 +9,7 @@
 
 namespace Switchyard {
 
+struct EngineContext;
 class Resolver;
 class Stream;
 class TcpStream;
@@ -25,6 +26,8 @@ public:
 
     /// Refuse addresses on this machine (loopback, link-local) once resolved.
     void setRefuseLocalAddresses(bool refuse) { m_refuseLocal = refuse; }
+    /// Refuse addresses that reach this engine's own listening socket (a loop).
+    void setRefuseOwnSocket(const EngineContext* context) { m_self = context; }
     void start();
     QString host() const { return m_host; }
     quint16 port() const { return m_port; }
@@ -53,6 +56,7 @@ private:
     QElapsedTimer m_elapsed;
     bool m_done = false;
     bool m_refuseLocal = false;
+    const EngineContext* m_self = nullptr;
 };
 
 } // namespace Switchyard

@@ -3,6 +3,9 @@
 #include "PacGenerator.h"
 #include "RuleEngine.h"
 
+#include <QNetworkInterface>
+#include <algorithm>
+
 namespace Switchyard {
 
 bool EngineContext::isSelf(const QString& host, quint16 port) const
@@ -21,6 +24,26 @@ bool EngineContext::isSelf(const QString& host, quint16 port) const
                           boundAddress == QHostAddress::AnyIPv6 ||
                           boundAddress == QHostAddress::AnyIPv4;
     return boundAny && address.isLoopback();
+}
+
+bool EngineContext::isOwnSocket(const QHostAddress& address, quint16 port) const
+{
+    if (boundPort == 0 || port != boundPort)
+        return false;
+    if (address.isEqual(boundAddress, QHostAddress::TolerantConversion))
+        return true;
+    const bool boundAny = boundAddress == QHostAddress::Any ||
+                          boundAddress == QHostAddress::AnyIPv6 ||
+                          boundAddress == QHostAddress::AnyIPv4;
+    if (!boundAny)
+        return false;
+    if (address.isLoopback())
+        return true;
+    // Listening on every address: any address of this machine reaches us.
+    const QList<QHostAddress> own = QNetworkInterface::allAddresses();
+    return std::any_of(own.cbegin(), own.cend(), [&](const QHostAddress& candidate) {
+        return candidate.isEqual(address, QHostAddress::TolerantConversion);
+    });
 }
 
 bool EngineContext::isLocalAddress(const QHostAddress& address)

@@ -49,6 +49,9 @@ struct EngineContext
 
     /// Whether host:port names this proxy's own listening socket.
     bool isSelf(const QString& host, quint16 port) const;
+    /// Whether a resolved address and port reach this proxy's own listening socket
+    /// (a name can point there when a literal would have been caught by isSelf).
+    bool isOwnSocket(const QHostAddress& address, quint16 port) const;
     /// Why a client that is not on loopback may not reach host:port, or an empty
     /// string: such clients get no tunnels outside remoteTunnelPorts and nothing on
     /// this machine's loopback or link-local addresses.

@@ -71,6 +71,8 @@ void OutboundConnector::start()
     connect(m_dialer, &Dialer::failed, this, &OutboundConnector::onDialFailed);
     if (m_direct)
         m_dialer->setRefuseLocalAddresses(m_refuseLocal);
+    // Also for exits: an exit that is this engine itself would loop.
+    m_dialer->setRefuseOwnSocket(m_context);
     m_dialer->start();
 }
 
