@@ -4,10 +4,11 @@
 #       install what is missing, build with the "dev" preset, start the app
 #       (the window when a display is set, otherwise --headless)
 #   bash packaging/quickstart.sh test
-#       install what is missing (test tools too), build with the "ci" preset
-#       (warnings are errors) and run the whole test suite with ctest; then
-#       check the Debian package, run the fuzzers briefly, and run the whole
-#       suite again under the "asan" preset (AddressSanitizer + UBSan)
+#       install what is missing (test tools too), build with the "asan" preset
+#       (AddressSanitizer + UBSan, warnings are errors) and run the whole test
+#       suite with ctest; then build the program with the "ci" preset (optimised,
+#       warnings are errors), check its Debian package, and run the fuzzers
+#       briefly
 # Installed packages are checked with dpkg-query first, so a second run goes
 # straight to the (incremental) build.
 set -euo pipefail
@@ -107,23 +108,22 @@ test)
     install_node_tools
     started=$SECONDS
     stage() { echo "quickstart: $* [$((SECONDS - started)) s]" >&2; }
-    # 1. The whole suite on the optimised build, warnings as errors.
-    build ci
+    # 1. The whole suite once, built with AddressSanitizer and UBSan and with
+    #    warnings as errors: what a plain build would catch, and memory errors.
+    build asan
+    stage "asan build done"
+    ctest --preset asan
+    stage "asan tests passed"
+    # 2. The optimised program (warnings as errors) as a Debian package that
+    #    installs on a clean Debian 12 and proxies a request once installed.
+    cmake --preset ci
+    cmake --build --preset ci --target switchyard
     stage "ci build done"
-    ctest --preset ci
-    stage "ci tests passed"
-    # 2. The Debian package from that build: installs on a clean Debian 12 and
-    #    the installed binary proxies a request.
     bash packaging/check-deb.sh --reuse build/ci
     stage "package checked"
     # 3. The parsers under libFuzzer (clang, ASan + UBSan), briefly.
     FUZZ_SECONDS=${FUZZ_SECONDS:-30} bash packaging/fuzz-smoke.sh
     stage "fuzz smoke run passed"
-    # 4. The whole suite again under AddressSanitizer and UBSan.
-    build asan
-    stage "asan build done"
-    ctest --preset asan
-    stage "asan tests passed"
     ;;
 *)
     usage
