@@ -5,12 +5,32 @@
 
 #include <cstdio>
 
+#ifdef Q_OS_UNIX
+#include <sys/stat.h>
+#endif
+
 namespace Switchyard {
 
 namespace {
 
 // How long a stop may take before the process gives up on the engine.
 constexpr int stopDeadlineMs = 10'000;
+
+// Whether the log file is the null device (--log /dev/null): its lines would be
+// formatted for nothing, once per exchange.
+bool isNullDevice(const QFile& file)
+{
+#ifdef Q_OS_UNIX
+    struct stat opened = {};
+    struct stat null = {};
+    if (file.handle() < 0 || ::fstat(file.handle(), &opened) != 0 ||
+        ::stat("/dev/null", &null) != 0)
+        return false;
+    return S_ISCHR(opened.st_mode) && S_ISCHR(null.st_mode) && opened.st_rdev == null.st_rdev;
+#else
+    return file.fileName().compare(QStringLiteral("NUL"), Qt::CaseInsensitive) == 0;
+#endif
+}
 
 QString endpointText(const QHostAddress& address, quint16 port)
 {
@@ -49,6 +69,7 @@ bool HeadlessRunner::start(const EngineSettings& settings, const QString& logPat
             tr("cannot open the log file %1: %2").arg(logPath, m_log.errorString()));
         return false;
     }
+    m_logDiscarded = isNullDevice(m_log);
     m_engine->start(settings);
     return true;
 }
@@ -112,7 +133,7 @@ void HeadlessRunner::onEventsReady(const LogEventBatch& events)
                 m_harEvents.append(event);
         }
     }
-    if (m_logFailed)
+    if (m_logFailed || m_logDiscarded)
         return;
     QByteArray lines;
     for (const LogEvent& event : events) {

@@ -54,6 +54,7 @@ private:
     bool m_stopRequested = false;
     bool m_finished = false;
     bool m_logFailed = false;
+    bool m_logDiscarded = false; ///< the log is the null device: lines are not formatted
     QString m_harPath;
     bool m_harMask = true;
     QList<LogEvent> m_harEvents;

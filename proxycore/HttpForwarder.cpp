@@ -49,9 +49,9 @@ HttpForwarder::HttpForwarder(EngineContext* context, Stream* client, Request req
       m_event(event), m_responseParser(HttpParser::Type::Response, this, responseLimits(context))
 {
     m_poolKey = makePoolKey();
-    m_responseTimer.setSingleShot(true);
-    m_responseTimer.setInterval(context->settings.limits.responseTimeoutMs);
-    connect(&m_responseTimer, &QTimer::timeout, this, &HttpForwarder::onResponseTimeout);
+    // A coarse deadline: armed and stopped once per request, which a QTimer
+    // would pay for with a timer registration and removal each time.
+    m_responseTimer.setHandler(this, &HttpForwarder::onResponseTimeout);
     // Stays for the forwarder's life (restart() reuses it); onClientDrained()
     // ignores it between requests.
     connect(m_client, &Stream::drained, this, &HttpForwarder::onClientDrained);
@@ -171,10 +171,17 @@ void HttpForwarder::onDialFailed(const OutboundFailure& failure)
 void HttpForwarder::attach(Stream* origin)
 {
     m_origin = origin;
-    origin->setParent(this);
+    // The forwarder owns its origin (the destructor deletes it). A pooled stream
+    // comes without a parent and stays so: reparenting updates two children
+    // lists on every request. A dialed one must leave its connector, which goes.
+    if (origin->parent())
+        origin->setParent(nullptr);
     m_originReadyRead =
         connect(origin, &Stream::readyRead, this, &HttpForwarder::onOriginReadyRead);
-    m_originDrained = connect(origin, &Stream::drained, this, &HttpForwarder::onOriginDrained);
+    // drained() only matters while a request body waits for room (bodyDrained);
+    // a request without one saves a connection made and cut per request.
+    if (m_request.hasBody)
+        m_originDrained = connect(origin, &Stream::drained, this, &HttpForwarder::onOriginDrained);
     m_originFailed = connect(origin, &Stream::failed, this, &HttpForwarder::onOriginFailed);
     origin->cork();
     while (!m_pendingToOrigin.isEmpty()) {
@@ -184,7 +191,7 @@ void HttpForwarder::attach(Stream* origin)
     }
     origin->uncork();
     origin->setReadEnabled(true);
-    m_responseTimer.start();
+    m_responseTimer.start(m_context->settings.limits.responseTimeoutMs);
     if (canAcceptBody())
         Q_EMIT bodyDrained();
 }
@@ -192,7 +199,8 @@ void HttpForwarder::attach(Stream* origin)
 void HttpForwarder::detachOrigin()
 {
     disconnect(m_originReadyRead);
-    disconnect(m_originDrained);
+    if (m_originDrained)
+        disconnect(m_originDrained);
     disconnect(m_originFailed);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ByteQueue.h"
+#include "CoarseTimer.h"
 #include "EngineContext.h"
 #include "HttpParser.h"
 #include "OutboundFailure.h"
@@ -107,7 +108,7 @@ private:
     QMetaObject::Connection m_originDrained;
     QMetaObject::Connection m_originFailed;
     ByteQueue m_pendingToOrigin; // request bytes waiting for the connection
-    QTimer m_responseTimer;
+    CoarseTimer m_responseTimer;
     QElapsedTimer m_clock;
     bool m_reusedConnection = false;
     bool m_retried = false;

@@ -1,13 +1,9 @@
 #include "HttpHead.h"
 
-namespace Switchyard {
+#include <charconv>
+#include <cstring>
 
-bool equalsIgnoreCase(QByteArrayView a, QByteArrayView b)
-{
-    // Header names are compared many times per request and mostly differ in
-    // length: that check is free, the case-folding walk is not.
-    return a.size() == b.size() && a.compare(b, Qt::CaseInsensitive) == 0;
-}
+namespace Switchyard {
 
 QList<QByteArrayView> splitTokens(QByteArrayView value)
 {
@@ -48,13 +44,14 @@ int HttpHead::count(QByteArrayView name) const
 
 bool HttpHead::hasToken(QByteArrayView name, QByteArrayView token) const
 {
+    bool found = false;
     for (const HeaderField& field : headers) {
         if (!equalsIgnoreCase(field.first, name))
             continue;
-        for (QByteArrayView item : splitTokens(field.second)) {
-            if (equalsIgnoreCase(item, token))
-                return true;
-        }
+        forEachToken(field.second,
+                     [&](QByteArrayView item) { found = found || equalsIgnoreCase(item, token); });
+        if (found)
+            return true;
     }
     return false;
 }
@@ -73,6 +70,11 @@ void HttpHead::set(const QByteArray& name, const QByteArray& newValue)
 
 QByteArray HttpHead::versionString() const
 {
+    // The two versions every request has are literals: no allocation per request.
+    if (versionMajor == 1 && versionMinor == 1)
+        return QByteArrayLiteral("HTTP/1.1");
+    if (versionMajor == 1 && versionMinor == 0)
+        return QByteArrayLiteral("HTTP/1.0");
     QByteArray version("HTTP/");
     version += char('0' + versionMajor);
     version += '.';
@@ -80,18 +82,19 @@ QByteArray HttpHead::versionString() const
     return version;
 }
 
-static void appendFields(QByteArray& out, const HeaderList& headers)
+namespace {
+
+// The heads are written into one buffer of the exact size: appending piece by
+// piece costs a QByteArray::insert (with its growth checks) per piece, several
+// per field, on every request and response.
+char* put(char* out, QByteArrayView text)
 {
-    for (const HeaderField& field : headers) {
-        out += field.first;
-        out += ": ";
-        out += field.second;
-        out += "\r\n";
-    }
-    out += "\r\n";
+    if (!text.isEmpty())
+        std::memcpy(out, text.data(), size_t(text.size()));
+    return out + text.size();
 }
 
-static qsizetype fieldsSize(const HeaderList& headers)
+qsizetype fieldsSize(const HeaderList& headers)
 {
     qsizetype size = 2;
     for (const HeaderField& field : headers)
@@ -99,28 +102,53 @@ static qsizetype fieldsSize(const HeaderList& headers)
     return size;
 }
 
+char* putFields(char* out, const HeaderList& headers)
+{
+    for (const HeaderField& field : headers) {
+        out = put(out, field.first);
+        *out++ = ':';
+        *out++ = ' ';
+        out = put(out, field.second);
+        *out++ = '\r';
+        *out++ = '\n';
+    }
+    *out++ = '\r';
+    *out++ = '\n';
+    return out;
+}
+
+} // namespace
+
 QByteArray HttpHead::serializeRequest(QByteArrayView requestTarget) const
 {
-    QByteArray out;
-    out.reserve(method.size() + requestTarget.size() + 12 + fieldsSize(headers));
-    out += method;
-    out += ' ';
-    out += requestTarget;
-    out += " HTTP/1.1\r\n";
-    appendFields(out, headers);
+    constexpr QByteArrayView version(" HTTP/1.1\r\n");
+    QByteArray out(method.size() + 1 + requestTarget.size() + version.size() + fieldsSize(headers),
+                   Qt::Uninitialized);
+    char* p = put(out.data(), method);
+    *p++ = ' ';
+    p = put(p, requestTarget);
+    p = put(p, version);
+    p = putFields(p, headers);
+    Q_ASSERT(p == out.constData() + out.size());
     return out;
 }
 
 QByteArray HttpHead::serializeResponse() const
 {
-    QByteArray out;
-    out.reserve(reason.size() + 16 + fieldsSize(headers));
-    out += "HTTP/1.1 ";
-    out += QByteArray::number(status);
-    out += ' ';
-    out += reason;
-    out += "\r\n";
-    appendFields(out, headers);
+    constexpr QByteArrayView version("HTTP/1.1 ");
+    char number[16];
+    const qsizetype numberSize =
+        std::to_chars(number, number + sizeof(number), status).ptr - number;
+    QByteArray out(version.size() + numberSize + 1 + reason.size() + 2 + fieldsSize(headers),
+                   Qt::Uninitialized);
+    char* p = put(out.data(), version);
+    p = put(p, QByteArrayView(number, numberSize));
+    *p++ = ' ';
+    p = put(p, reason);
+    *p++ = '\r';
+    *p++ = '\n';
+    p = putFields(p, headers);
+    Q_ASSERT(p == out.constData() + out.size());
     return out;
 }
 

@@ -1,5 +1,6 @@
 #include "HttpParser.h"
 
+#include <cstring>
 #include <llhttp.h>
 
 namespace Switchyard {
@@ -12,6 +13,11 @@ HttpParser* owner(llhttp_t* parser)
 }
 
 constexpr qint64 kMaxChunkExtensionBytes = 256;
+// Room reserved for header fields at the start of a head (grown beyond if needed).
+constexpr qsizetype kUsualHeaderFields = 16;
+// Field buffers kept from the last head for the next one: how many, how large.
+constexpr qsizetype kMaxSpareBuffers = 64;
+constexpr qsizetype kMaxSpareBytes = 256;
 
 bool isAllDigits(QByteArrayView value)
 {
@@ -32,7 +38,20 @@ struct HttpParserCallbacks
     static int messageBegin(llhttp_t* p)
     {
         HttpParser* self = owner(p);
-        self->m_head = HttpHead();
+        // Field by field rather than "= HttpHead()": the header list keeps its
+        // storage when the last head was left here (responses), and a list
+        // handed over (requests) is replaced by one with room for a usual head,
+        // instead of growing through several reallocations.
+        HttpHead& head = self->m_head;
+        self->recycleFields();
+        head.method = QByteArray();
+        head.target.clear();
+        head.status = 0;
+        head.reason.clear();
+        head.versionMajor = 1;
+        head.versionMinor = 1;
+        head.headers.clear();
+        head.headers.reserve(kUsualHeaderFields);
         self->m_field.clear();
         self->m_value.clear();
         self->m_inHead = true;
@@ -44,7 +63,11 @@ struct HttpParserCallbacks
     static int url(llhttp_t* p, const char* at, size_t length)
     {
         HttpParser* self = owner(p);
-        self->m_head.target.append(at, qsizetype(length));
+        // One exact allocation for a target that comes in one span (nearly always).
+        if (self->m_head.target.isEmpty() && length > 0)
+            self->m_head.target = QByteArray(at, qsizetype(length));
+        else
+            self->m_head.target.append(at, qsizetype(length));
         if (self->m_head.target.size() > self->m_limits.maxUriBytes)
             return self->fail(414, QStringLiteral("request target longer than %1 bytes")
                                        .arg(self->m_limits.maxUriBytes));
@@ -53,13 +76,22 @@ struct HttpParserCallbacks
     static int status(llhttp_t* p, const char* at, size_t length)
     {
         HttpParser* self = owner(p);
-        self->m_head.reason.append(at, qsizetype(length));
+        // Nearly every response says "OK": a literal then, no allocation.
+        const QByteArrayView span(at, qsizetype(length));
+        if (self->m_head.reason.isEmpty() && length > 0)
+            self->m_head.reason = span == "OK" ? QByteArrayLiteral("OK") : span.toByteArray();
+        else
+            self->m_head.reason.append(span);
         return self->addHeadBytes(qsizetype(length));
     }
     static int headerField(llhttp_t* p, const char* at, size_t length)
     {
         HttpParser* self = owner(p);
-        self->m_field.append(at, qsizetype(length));
+        // A name nearly always comes in one span: one exact allocation for it.
+        if (self->m_field.isEmpty())
+            self->m_field = self->takeBuffer(at, qsizetype(length));
+        else
+            self->m_field.append(at, qsizetype(length));
         return self->addHeadBytes(qsizetype(length));
     }
     static int headerValue(llhttp_t* p, const char* at, size_t length)
@@ -71,7 +103,10 @@ struct HttpParserCallbacks
         if (!self->m_value.isEmpty() && start != self->m_valueEnd)
             return self->fail(400, QStringLiteral("folded header line (obs-fold)"));
         self->m_valueEnd = start + qint64(length);
-        self->m_value.append(at, qsizetype(length));
+        if (self->m_value.isEmpty())
+            self->m_value = self->takeBuffer(at, qsizetype(length));
+        else
+            self->m_value.append(at, qsizetype(length));
         return self->addHeadBytes(qsizetype(length));
     }
     static int headerValueComplete(llhttp_t* p)
@@ -83,7 +118,9 @@ struct HttpParserCallbacks
                 QStringLiteral("more than %1 header fields").arg(self->m_limits.maxHeaderFields));
         if (self->m_field.isEmpty())
             return self->fail(400, QStringLiteral("empty header field name"));
-        self->m_head.headers.append({self->m_field, self->m_value.trimmed()});
+        // Moved, not copied: the next field starts from empty buffers anyway.
+        self->m_head.headers.emplaceBack(std::move(self->m_field),
+                                         std::move(self->m_value).trimmed());
         self->m_field.clear();
         self->m_value.clear();
         return self->addHeadBytes(4);
@@ -159,6 +196,41 @@ void HttpParser::reset()
     m_userError = false;
 }
 
+void HttpParser::recycleFields()
+{
+    // A head left here (a response, once its handler is done with it) and not
+    // shared with anyone holds one buffer per name and value. The next message
+    // from the same peer mostly has the same fields of the same sizes, so the
+    // buffers are reused in order rather than freed and allocated again.
+    m_spare.clear();
+    m_spareNext = 0;
+    HeaderList& headers = m_head.headers;
+    if (headers.isEmpty() || !headers.isDetached())
+        return;
+    const auto keep = [this](QByteArray& buffer) {
+        if (m_spare.size() < kMaxSpareBuffers && buffer.isDetached() &&
+            buffer.capacity() <= kMaxSpareBytes)
+            m_spare.append(std::move(buffer));
+    };
+    for (HeaderField& field : headers) {
+        keep(field.first);
+        keep(field.second);
+    }
+}
+
+QByteArray HttpParser::takeBuffer(const char* at, qsizetype length)
+{
+    if (m_spareNext < m_spare.size()) {
+        QByteArray buffer = std::move(m_spare[m_spareNext++]);
+        if (buffer.capacity() >= length) {
+            buffer.resize(length);
+            std::memcpy(buffer.data(), at, size_t(length));
+            return buffer;
+        }
+    }
+    return QByteArray(at, length);
+}
+
 int HttpParser::fail(int status, const QString& reason)
 {
     m_errorStatus = status;
@@ -178,20 +250,35 @@ int HttpParser::addHeadBytes(qsizetype size)
 
 bool HttpParser::validateFraming(const HttpHead& head)
 {
-    const int contentLengths = head.count("content-length");
+    // One walk over the fields instead of one per name looked for.
+    int contentLengths = 0;
+    int hosts = 0;
+    bool transferEncoding = false;
+    QByteArrayView firstContentLength;
+    for (const HeaderField& field : head.headers) {
+        const QByteArray& name = field.first;
+        if (equalsIgnoreCase(name, "content-length")) {
+            if (contentLengths++ == 0)
+                firstContentLength = field.second;
+        } else if (equalsIgnoreCase(name, "host")) {
+            ++hosts;
+        } else if (equalsIgnoreCase(name, "transfer-encoding")) {
+            transferEncoding = true;
+        }
+    }
     if (contentLengths > 1) {
         fail(400, QStringLiteral("more than one Content-Length"));
         return false;
     }
     if (contentLengths == 1) {
-        const QByteArray value = head.value("content-length");
+        const QByteArrayView value = firstContentLength;
         if (!isAllDigits(value) || value.size() > 18) {
             fail(400, QStringLiteral("invalid Content-Length"));
             return false;
         }
         m_contentLength = value.toLongLong();
     }
-    if (head.contains("transfer-encoding")) {
+    if (transferEncoding) {
         if (contentLengths > 0) {
             fail(400, QStringLiteral("both Content-Length and Transfer-Encoding"));
             return false;
@@ -219,7 +306,6 @@ bool HttpParser::validateFraming(const HttpHead& head)
         }
     }
     if (m_type == Type::Request) {
-        const int hosts = head.count("host");
         if (hosts > 1 || (hosts == 0 && head.versionMinor >= 1)) {
             fail(400, hosts > 1 ? QStringLiteral("more than one Host header")
                                 : QStringLiteral("missing Host header"));
@@ -235,10 +321,13 @@ int HttpParser::headComplete()
     m_inHead = false;
     m_head.versionMajor = p->http_major;
     m_head.versionMinor = p->http_minor;
-    if (m_type == Type::Request)
-        m_head.method = llhttp_method_name(llhttp_method_t(p->method));
-    else
+    if (m_type == Type::Request) {
+        // llhttp's method names are string literals: no copy needed.
+        const char* name = llhttp_method_name(llhttp_method_t(p->method));
+        m_head.method = QByteArray::fromRawData(name, qsizetype(std::strlen(name)));
+    } else {
         m_head.status = p->status_code;
+    }
     if (m_head.versionMajor != 1) {
         return fail(m_type == Type::Request ? 505 : 502,
                     QStringLiteral("unsupported HTTP version"));

@@ -86,6 +86,8 @@ private:
     int fail(int status, const QString& reason);
     bool validateFraming(const HttpHead& head);
     int addHeadBytes(qsizetype size);
+    void recycleFields();
+    QByteArray takeBuffer(const char* at, qsizetype length);
 
     std::unique_ptr<llhttp__internal_s> m_parser;
     Type m_type;
@@ -94,6 +96,9 @@ private:
     HttpHead m_head;
     QByteArray m_field;
     QByteArray m_value;
+    /// Name and value buffers of the last head, reused in order by the next one.
+    QList<QByteArray> m_spare;
+    qsizetype m_spareNext = 0;
     bool m_lastWasValue = false;
     bool m_inHead = false;
     bool m_inMessage = false;

@@ -12,6 +12,8 @@
 #include "Tunnel.h"
 
 #include <QDateTime>
+#include <charconv>
+#include <cstring>
 
 namespace Switchyard {
 
@@ -42,6 +44,34 @@ QString loggableTarget(const QByteArray& target)
     if (at < authority)
         return QString::fromLatin1(target);
     return QString::fromLatin1(target.first(authority) + target.sliced(at + 1));
+}
+
+/// The Host value for a target: host, in brackets if IPv6, and ":port" unless 80.
+QByteArray hostHeaderValue(const HttpTarget& target)
+{
+    // Written into one buffer of the exact size: this runs for every request.
+    char portText[8];
+    qsizetype portSize = 0;
+    if (target.port != 80)
+        portSize = std::to_chars(portText, portText + sizeof(portText), target.port).ptr - portText;
+    const QString& host = target.host;
+    const qsizetype size =
+        host.size() + (target.hostIsIpv6 ? 2 : 0) + (portSize > 0 ? 1 + portSize : 0);
+    QByteArray value(size, Qt::Uninitialized);
+    char* out = value.data();
+    if (target.hostIsIpv6)
+        *out++ = '[';
+    for (QChar c : host)
+        *out++ = c.toLatin1(); // parseAuthority() made it from Latin-1
+    if (target.hostIsIpv6)
+        *out++ = ']';
+    if (portSize > 0) {
+        *out++ = ':';
+        std::memcpy(out, portText, size_t(portSize));
+        out += portSize;
+    }
+    Q_ASSERT(out == value.constData() + value.size());
+    return value;
 }
 
 QString describe(int status, const QString& reason)
@@ -106,8 +136,12 @@ bool HttpProxySession::wantsInput() const
 
 void HttpProxySession::updateReading()
 {
-    if (!m_closed && m_state != State::Tunnel)
-        m_client->setReadEnabled(wantsInput());
+    // Reading is switched on at once but off only lazily, by onClientReadyRead()
+    // when bytes come that cannot be taken now: a client mostly sends nothing
+    // while it waits for its response, and turning the notifier off and on
+    // around every exchange costs two dispatcher updates per request.
+    if (!m_closed && m_state != State::Tunnel && wantsInput())
+        m_client->setReadEnabled(true);
 }
 
 void HttpProxySession::onClientReadyRead()
@@ -117,7 +151,11 @@ void HttpProxySession::onClientReadyRead()
     char* buffer = ScratchBuffer::data();
     for (int turn = 0; turn < kReadsPerTurn; ++turn) {
         if (!m_leftover.isEmpty() || !wantsInput()) {
-            updateReading();
+            // The lazy switch-off (see updateReading): only when this call came
+            // for bytes that cannot be taken now. Right after a request was
+            // read, the client most likely sends nothing until it is answered.
+            if (turn == 0)
+                m_client->setReadEnabled(wantsInput());
             return;
         }
         const qint64 n = m_client->read(buffer, ScratchBuffer::size);
@@ -270,18 +308,22 @@ void HttpProxySession::handleHead()
     m_target = HttpTarget();
     const bool isConnect = m_head.method == "CONNECT";
     beginEvent(isConnect ? LogProtocol::Connect : LogProtocol::Http);
-    m_record.event.target = loggableTarget(m_head.target);
     if (const QString error = parseRequestTarget(m_head.method, m_head.target, &m_target);
         !error.isEmpty()) {
+        m_record.event.target = loggableTarget(m_head.target);
         rejectRequest(400, "http_request_error", error);
         return;
     }
     m_record.event.host = m_target.host;
     m_record.event.port = m_target.port;
+    // Set once, in its final form (the raw target only for the forms that have
+    // no other): this runs for every request.
     if (m_target.form == HttpTarget::Form::Absolute)
         m_record.event.target = m_target.displayUrl();
     else if (m_target.form == HttpTarget::Form::Authority)
         m_record.event.target = QString::fromLatin1(m_target.authority());
+    else
+        m_record.event.target = loggableTarget(m_head.target);
 
     const bool toSelf = m_target.form == HttpTarget::Form::Origin ||
                         m_target.form == HttpTarget::Form::Asterisk ||
@@ -468,21 +510,26 @@ bool HttpProxySession::rejectIfBlocked()
 
 void HttpProxySession::startForward()
 {
-    HttpForwarder::Request request;
-    request.head = m_head;
     m_upgradeRequest = m_parser.isUpgrade() && m_head.hasToken("upgrade", "websocket");
+    HttpForwarder::Request request;
+    // The fields move over (nothing reads them here afterwards), so the rewrite
+    // below edits them in place instead of copying the list first.
+    request.head.method = m_head.method;
+    request.head.target = m_head.target;
+    request.head.versionMajor = m_head.versionMajor;
+    request.head.versionMinor = m_head.versionMinor;
+    request.head.headers = std::move(m_head.headers);
+    m_head.headers = HeaderList();
     if (m_upgradeRequest)
         m_record.event.protocol = LogProtocol::WebSocket;
     HeaderRewriter::stripHopByHop(request.head,
                                   {m_context->settings.addViaHeader, m_upgradeRequest});
-    QByteArray hostValue =
-        m_target.hostIsIpv6 ? '[' + m_target.host.toLatin1() + ']' : m_target.host.toLatin1();
-    if (m_target.port != 80)
-        hostValue += ':' + QByteArray::number(m_target.port);
+    const QByteArray hostValue = hostHeaderValue(m_target);
     // The URI wins over a disagreeing Host header (RFC 9112 §3.2.2).
     for (HeaderField& field : request.head.headers) {
         if (equalsIgnoreCase(field.first, "host")) {
-            field.second = hostValue;
+            if (field.second != hostValue)
+                field.second = hostValue;
             break;
         }
     }
@@ -494,7 +541,8 @@ void HttpProxySession::startForward()
             {QByteArrayLiteral("Transfer-Encoding"), QByteArrayLiteral("chunked")});
     request.hasBody = request.chunkedBody || m_parser.contentLength() > 0;
     request.requestTarget = m_target.pathAndQuery;
-    request.absoluteUrl = "http://" + hostValue + m_target.pathAndQuery;
+    if (m_route.viaHttpExit()) // only an HTTP exit takes the absolute form
+        request.absoluteUrl = "http://" + hostValue + m_target.pathAndQuery;
     request.route = m_route;
     request.remoteClient = m_remoteClient;
     request.host = m_target.host;
@@ -540,9 +588,17 @@ void HttpProxySession::onForwardFinished(bool keepAlive)
         closeAfterWrites();
         return;
     }
-    // Not from inside the forwarder's call stack: the next request may reuse
-    // the origin connection it has just pooled.
+    // With no pipelined bytes waiting and no parse under way, the next request
+    // can only start once the client sends it, so the session gets ready for it
+    // now: a queued call costs an event-loop round (eventfd write, poll, read)
+    // on every keep-alive request. Otherwise not from inside the forwarder's
+    // call stack: the next request may reuse the origin connection it has just
+    // pooled, and a parse under way sets its leftover bytes after this returns.
     m_state = State::Dispatching;
+    if (!m_processing && m_leftover.isEmpty()) {
+        nextRequest();
+        return;
+    }
     QMetaObject::invokeMethod(this, &HttpProxySession::nextRequest, Qt::QueuedConnection);
 }
 

@@ -1,6 +1,8 @@
 #include "HttpTarget.h"
 
 #include <QHostAddress>
+#include <charconv>
+#include <cstring>
 
 namespace Switchyard {
 
@@ -96,7 +98,11 @@ QString parseRequestTarget(QByteArrayView method, QByteArrayView target, HttpTar
     if (schemeEnd <= 0)
         return QStringLiteral("request target is neither a URL nor a path");
     out->form = HttpTarget::Form::Absolute;
-    out->scheme = target.first(schemeEnd).toByteArray().toLower();
+    const QByteArrayView scheme = target.first(schemeEnd);
+    // "http", the only scheme taken, as a literal: no allocation per request.
+    out->scheme = scheme.size() == 4 && scheme.compare("http", Qt::CaseInsensitive) == 0
+                      ? QByteArrayLiteral("http")
+                      : scheme.toByteArray().toLower();
     if (out->scheme != "http") {
         return out->scheme == "https"
                    ? QStringLiteral("https:// URLs must be requested through CONNECT")
@@ -142,10 +148,37 @@ QByteArray HttpTarget::authority() const
 
 QString HttpTarget::displayUrl() const
 {
-    QString hostPart = hostIsIpv6 ? u'[' + host + u']' : host;
+    // Written into one string of the exact size: this runs for every request, and
+    // concatenating the pieces allocated once per piece.
+    constexpr QLatin1StringView scheme("http://");
+    char portText[8];
+    qsizetype portSize = 0;
     if (port != 80)
-        hostPart += u':' + QString::number(port);
-    return QStringLiteral("http://") + hostPart + QString::fromLatin1(pathAndQuery);
+        portSize = std::to_chars(portText, portText + sizeof(portText), port).ptr - portText;
+    const qsizetype size = scheme.size() + host.size() + (hostIsIpv6 ? 2 : 0) +
+                           (portSize > 0 ? 1 + portSize : 0) + pathAndQuery.size();
+    QString url(size, Qt::Uninitialized);
+    char16_t* out = reinterpret_cast<char16_t*>(url.data());
+    const auto putLatin1 = [&out](QByteArrayView text) {
+        for (char c : text)
+            *out++ = char16_t(static_cast<unsigned char>(c));
+    };
+    putLatin1(QByteArrayView(scheme.data(), scheme.size()));
+    if (hostIsIpv6)
+        *out++ = u'[';
+    if (!host.isEmpty()) {
+        std::memcpy(out, host.constData(), size_t(host.size()) * sizeof(char16_t));
+        out += host.size();
+    }
+    if (hostIsIpv6)
+        *out++ = u']';
+    if (portSize > 0) {
+        *out++ = u':';
+        putLatin1(QByteArrayView(portText, portSize));
+    }
+    putLatin1(pathAndQuery);
+    Q_ASSERT(out == reinterpret_cast<const char16_t*>(url.constData()) + url.size());
+    return url;
 }
 
 } // namespace Switchyard
