@@ -661,7 +661,7 @@
     </message>
     <message>
         <source>is needed when inbound authentication is required</source>
-        <translation>wird benötigt, wenn eingehende Authentifizierung verlangt ist</translation>
+        <translation>wird benötigt, wenn eine Client-Anmeldung verlangt ist</translation>
     </message>
     <message>
         <source>must be an object, not %1</source>
@@ -1818,7 +1818,7 @@
     </message>
     <message>
         <source>inbound authentication is on but its password cannot be read; not accepting clients without it</source>
-        <translation>Eingehende Authentifizierung ist an, aber ihr Passwort kann nicht gelesen werden; ohne es werden keine Clients angenommen</translation>
+        <translation>Die Client-Anmeldung ist an, aber ihr Passwort kann nicht gelesen werden; ohne es werden keine Clients angenommen</translation>
     </message>
     <message>
         <source>traffic for exit &quot;%1&quot; is blocked in this run: its password cannot be read</source>
@@ -1875,6 +1875,14 @@
         <source>The settings could not be saved, so nothing was changed: %1</source>
         <translation>Die Einstellungen konnten nicht gespeichert werden, daher wurde nichts geändert: %1</translation>
     </message>
+    <message>
+        <source>Clients need a user name to log in with.</source>
+        <translation>Clients brauchen einen Benutzernamen zum Anmelden.</translation>
+    </message>
+    <message>
+        <source>The user name is longer than 255 bytes.</source>
+        <translation>Der Benutzername ist länger als 255 Bytes.</translation>
+    </message>
 </context>
 <context>
     <name>Switchyard::SettingsPage</name>
@@ -1884,7 +1892,7 @@
     </message>
     <message>
         <source>Address and port for HTTP, SOCKS5 and SOCKS4a clients. Anything but loopback needs inbound authentication.</source>
-        <translation>Adresse und Port für HTTP-, SOCKS5- und SOCKS4a-Clients. Alles außer Loopback erfordert eingehende Authentifizierung.</translation>
+        <translation>Adresse und Port für HTTP-, SOCKS5- und SOCKS4a-Clients. Alles außer Loopback erfordert eine Client-Anmeldung.</translation>
     </message>
     <message>
         <source>Apply</source>
@@ -1980,7 +1988,7 @@
     </message>
     <message>
         <source>Listening on %1 would open the proxy to other machines; that needs inbound authentication, which is off.</source>
-        <translation>Lauschen auf %1 würde den Proxy für andere Rechner öffnen; dafür ist eingehende Authentifizierung nötig, die aus ist.</translation>
+        <translation>Lauschen auf %1 würde den Proxy für andere Rechner öffnen; dafür ist eine Client-Anmeldung nötig, die aus ist.</translation>
     </message>
     <message>
         <source>Listening on %1 from now on.</source>
@@ -2003,6 +2011,74 @@
     <message>
         <source>Imported %1. Exits that need a password ask for it on the Exits page.</source>
         <translation>%1 importiert. Ausgänge, die ein Passwort brauchen, fragen auf der Seite „Ausgänge“ danach.</translation>
+    </message>
+    <message>
+        <source>Client login</source>
+        <translation>Client-Anmeldung</translation>
+    </message>
+    <message>
+        <source>Clients must log in (needed to listen beyond this computer)</source>
+        <translation>Clients müssen sich anmelden (nötig, um über diesen Rechner hinaus zu lauschen)</translation>
+    </message>
+    <message>
+        <source>kept in the system keychain</source>
+        <translation>wird im Schlüsselbund des Systems aufbewahrt</translation>
+    </message>
+    <message>
+        <source>Save login</source>
+        <translation>Anmeldedaten speichern</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>Benutzername:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Passwort:</translation>
+    </message>
+    <message>
+        <source>No keychain</source>
+        <translation>Kein Schlüsselbund</translation>
+    </message>
+    <message>
+        <source>%1
+
+Keep the password in memory until Switchyard quits? It is not written anywhere.</source>
+        <translation>%1
+
+Das Passwort bis zum Beenden von Switchyard im Speicher behalten? Es wird nirgends gespeichert.</translation>
+    </message>
+    <message>
+        <source>Client login saved.</source>
+        <translation>Client-Anmeldung gespeichert.</translation>
+    </message>
+    <message>
+        <source>Clients no longer log in.</source>
+        <translation>Clients melden sich nicht mehr an.</translation>
+    </message>
+    <message>
+        <source>Client login saved; the password is in the system keychain.</source>
+        <translation>Client-Anmeldung gespeichert; das Passwort liegt im Schlüsselbund des Systems.</translation>
+    </message>
+    <message>
+        <source>The password is kept in memory until Switchyard quits.</source>
+        <translation>Das Passwort bleibt bis zum Beenden von Switchyard im Speicher.</translation>
+    </message>
+    <message>
+        <source>The password was not stored: %1 Clients are refused until it is.</source>
+        <translation>Das Passwort wurde nicht gespeichert: %1 Clients werden abgewiesen, bis es gespeichert ist.</translation>
+    </message>
+    <message>
+        <source>Anyone who can reach the port may use the proxy.</source>
+        <translation>Jeder, der den Port erreicht, kann den Proxy benutzen.</translation>
+    </message>
+    <message>
+        <source>No usable password yet: every client is refused.</source>
+        <translation>Noch kein verwendbares Passwort: Alle Clients werden abgewiesen.</translation>
+    </message>
+    <message>
+        <source>Clients log in with this user name and the stored password.</source>
+        <translation>Clients melden sich mit diesem Benutzernamen und dem gespeicherten Passwort an.</translation>
     </message>
 </context>
 <context>

@@ -661,7 +661,7 @@
     </message>
     <message>
         <source>is needed when inbound authentication is required</source>
-        <translation>es necesario cuando se exige autenticación entrante</translation>
+        <translation>es necesario cuando se exige inicio de sesión de clientes</translation>
     </message>
     <message>
         <source>must be an object, not %1</source>
@@ -1818,7 +1818,7 @@
     </message>
     <message>
         <source>inbound authentication is on but its password cannot be read; not accepting clients without it</source>
-        <translation>la autenticación entrante está activada, pero no se puede leer su contraseña; no se aceptan clientes sin ella</translation>
+        <translation>el inicio de sesión de clientes está activado, pero no se puede leer su contraseña; no se aceptan clientes sin ella</translation>
     </message>
     <message>
         <source>traffic for exit &quot;%1&quot; is blocked in this run: its password cannot be read</source>
@@ -1875,6 +1875,14 @@
         <source>The settings could not be saved, so nothing was changed: %1</source>
         <translation>No se pudo guardar la configuración, así que no se cambió nada: %1</translation>
     </message>
+    <message>
+        <source>Clients need a user name to log in with.</source>
+        <translation>Los clientes necesitan un nombre de usuario para iniciar sesión.</translation>
+    </message>
+    <message>
+        <source>The user name is longer than 255 bytes.</source>
+        <translation>El nombre de usuario ocupa más de 255 bytes.</translation>
+    </message>
 </context>
 <context>
     <name>Switchyard::SettingsPage</name>
@@ -1884,7 +1892,7 @@
     </message>
     <message>
         <source>Address and port for HTTP, SOCKS5 and SOCKS4a clients. Anything but loopback needs inbound authentication.</source>
-        <translation>Dirección y puerto para clientes HTTP, SOCKS5 y SOCKS4a. Cualquier dirección que no sea de loopback requiere autenticación entrante.</translation>
+        <translation>Dirección y puerto para clientes HTTP, SOCKS5 y SOCKS4a. Cualquier dirección que no sea de loopback requiere inicio de sesión de clientes.</translation>
     </message>
     <message>
         <source>Apply</source>
@@ -1980,7 +1988,7 @@
     </message>
     <message>
         <source>Listening on %1 would open the proxy to other machines; that needs inbound authentication, which is off.</source>
-        <translation>Escuchar en %1 abriría el proxy a otros equipos; eso requiere autenticación entrante, que está desactivada.</translation>
+        <translation>Escuchar en %1 abriría el proxy a otros equipos; eso requiere inicio de sesión de clientes, que está desactivado.</translation>
     </message>
     <message>
         <source>Listening on %1 from now on.</source>
@@ -2003,6 +2011,74 @@
     <message>
         <source>Imported %1. Exits that need a password ask for it on the Exits page.</source>
         <translation>Se importó %1. Las salidas que necesitan contraseña la piden en la página «Salidas».</translation>
+    </message>
+    <message>
+        <source>Client login</source>
+        <translation>Inicio de sesión de clientes</translation>
+    </message>
+    <message>
+        <source>Clients must log in (needed to listen beyond this computer)</source>
+        <translation>Los clientes deben iniciar sesión (necesario para escuchar más allá de este equipo)</translation>
+    </message>
+    <message>
+        <source>kept in the system keychain</source>
+        <translation>se guarda en el llavero del sistema</translation>
+    </message>
+    <message>
+        <source>Save login</source>
+        <translation>Guardar credenciales</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>Nombre de usuario:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Contraseña:</translation>
+    </message>
+    <message>
+        <source>No keychain</source>
+        <translation>Sin llavero</translation>
+    </message>
+    <message>
+        <source>%1
+
+Keep the password in memory until Switchyard quits? It is not written anywhere.</source>
+        <translation>%1
+
+¿Mantener la contraseña en memoria hasta que salga de Switchyard? No se escribe en ningún sitio.</translation>
+    </message>
+    <message>
+        <source>Client login saved.</source>
+        <translation>Credenciales de clientes guardadas.</translation>
+    </message>
+    <message>
+        <source>Clients no longer log in.</source>
+        <translation>Los clientes ya no inician sesión.</translation>
+    </message>
+    <message>
+        <source>Client login saved; the password is in the system keychain.</source>
+        <translation>Credenciales de clientes guardadas; la contraseña está en el llavero del sistema.</translation>
+    </message>
+    <message>
+        <source>The password is kept in memory until Switchyard quits.</source>
+        <translation>La contraseña se mantiene en memoria hasta que salga de Switchyard.</translation>
+    </message>
+    <message>
+        <source>The password was not stored: %1 Clients are refused until it is.</source>
+        <translation>La contraseña no se guardó: %1 Los clientes se rechazan hasta que se guarde.</translation>
+    </message>
+    <message>
+        <source>Anyone who can reach the port may use the proxy.</source>
+        <translation>Cualquiera que pueda llegar al puerto puede usar el proxy.</translation>
+    </message>
+    <message>
+        <source>No usable password yet: every client is refused.</source>
+        <translation>Aún no hay ninguna contraseña utilizable: se rechazan todos los clientes.</translation>
+    </message>
+    <message>
+        <source>Clients log in with this user name and the stored password.</source>
+        <translation>Los clientes inician sesión con este nombre de usuario y la contraseña guardada.</translation>
     </message>
 </context>
 <context>

@@ -1864,6 +1864,14 @@
         <source>The settings could not be saved, so nothing was changed: %1</source>
         <translation>تنظیمات ذخیره نشد، پس چیزی تغییر نکرد: %1</translation>
     </message>
+    <message>
+        <source>Clients need a user name to log in with.</source>
+        <translation>کلاینت‌ها برای ورود به یک نام کاربری نیاز دارند.</translation>
+    </message>
+    <message>
+        <source>The user name is longer than 255 bytes.</source>
+        <translation>نام کاربری بیش از ۲۵۵ بایت است.</translation>
+    </message>
 </context>
 <context>
     <name>Switchyard::SettingsPage</name>
@@ -1992,6 +2000,74 @@
     <message>
         <source>Imported %1. Exits that need a password ask for it on the Exits page.</source>
         <translation>‏%1 درون‌ریزی شد. خروجی‌هایی که گذرواژه لازم دارند، آن را در صفحهٔ خروجی‌ها درخواست می‌کنند.</translation>
+    </message>
+    <message>
+        <source>Client login</source>
+        <translation>ورود کلاینت‌ها</translation>
+    </message>
+    <message>
+        <source>Clients must log in (needed to listen beyond this computer)</source>
+        <translation>کلاینت‌ها باید وارد شوند (برای گوش دادن فراتر از این رایانه لازم است)</translation>
+    </message>
+    <message>
+        <source>kept in the system keychain</source>
+        <translation>در جاکلیدی سیستم نگه داشته می‌شود</translation>
+    </message>
+    <message>
+        <source>Save login</source>
+        <translation>ذخیرهٔ اطلاعات ورود</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>نام کاربری:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>گذرواژه:</translation>
+    </message>
+    <message>
+        <source>No keychain</source>
+        <translation>جاکلیدی در دسترس نیست</translation>
+    </message>
+    <message>
+        <source>%1
+
+Keep the password in memory until Switchyard quits? It is not written anywhere.</source>
+        <translation>‏%1
+
+گذرواژه تا بسته شدن Switchyard در حافظه نگه داشته شود؟ در هیچ جا نوشته نمی‌شود.</translation>
+    </message>
+    <message>
+        <source>Client login saved.</source>
+        <translation>اطلاعات ورود کلاینت‌ها ذخیره شد.</translation>
+    </message>
+    <message>
+        <source>Clients no longer log in.</source>
+        <translation>کلاینت‌ها دیگر نیازی به ورود ندارند.</translation>
+    </message>
+    <message>
+        <source>Client login saved; the password is in the system keychain.</source>
+        <translation>اطلاعات ورود کلاینت‌ها ذخیره شد؛ گذرواژه در جاکلیدی سیستم است.</translation>
+    </message>
+    <message>
+        <source>The password is kept in memory until Switchyard quits.</source>
+        <translation>گذرواژه تا بسته شدن Switchyard در حافظه نگه داشته می‌شود.</translation>
+    </message>
+    <message>
+        <source>The password was not stored: %1 Clients are refused until it is.</source>
+        <translation>گذرواژه ذخیره نشد: %1 تا ذخیره نشود، کلاینت‌ها رد می‌شوند.</translation>
+    </message>
+    <message>
+        <source>Anyone who can reach the port may use the proxy.</source>
+        <translation>هر کسی که به این پورت دسترسی داشته باشد می‌تواند از پراکسی استفاده کند.</translation>
+    </message>
+    <message>
+        <source>No usable password yet: every client is refused.</source>
+        <translation>هنوز گذرواژهٔ قابل استفاده‌ای وجود ندارد: همهٔ کلاینت‌ها رد می‌شوند.</translation>
+    </message>
+    <message>
+        <source>Clients log in with this user name and the stored password.</source>
+        <translation>کلاینت‌ها با این نام کاربری و گذرواژهٔ ذخیره‌شده وارد می‌شوند.</translation>
     </message>
 </context>
 <context>

@@ -1886,6 +1886,14 @@
         <source>The settings could not be saved, so nothing was changed: %1</source>
         <translation>Не удалось сохранить настройки, поэтому ничего не изменено: %1</translation>
     </message>
+    <message>
+        <source>Clients need a user name to log in with.</source>
+        <translation>Клиентам нужно имя пользователя для входа.</translation>
+    </message>
+    <message>
+        <source>The user name is longer than 255 bytes.</source>
+        <translation>Имя пользователя длиннее 255 байт.</translation>
+    </message>
 </context>
 <context>
     <name>Switchyard::SettingsPage</name>
@@ -2014,6 +2022,74 @@
     <message>
         <source>Imported %1. Exits that need a password ask for it on the Exits page.</source>
         <translation>%1 импортирован. Выходные узлы, которым нужен пароль, запросят его на странице «Выходные узлы».</translation>
+    </message>
+    <message>
+        <source>Client login</source>
+        <translation>Вход для клиентов</translation>
+    </message>
+    <message>
+        <source>Clients must log in (needed to listen beyond this computer)</source>
+        <translation>Требовать вход от клиентов (нужно для приёма подключений извне этого компьютера)</translation>
+    </message>
+    <message>
+        <source>kept in the system keychain</source>
+        <translation>хранится в системной связке ключей</translation>
+    </message>
+    <message>
+        <source>Save login</source>
+        <translation>Сохранить данные для входа</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>Имя пользователя:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Пароль:</translation>
+    </message>
+    <message>
+        <source>No keychain</source>
+        <translation>Нет связки ключей</translation>
+    </message>
+    <message>
+        <source>%1
+
+Keep the password in memory until Switchyard quits? It is not written anywhere.</source>
+        <translation>%1
+
+Хранить пароль в памяти до завершения Switchyard? Он никуда не записывается.</translation>
+    </message>
+    <message>
+        <source>Client login saved.</source>
+        <translation>Данные для входа клиентов сохранены.</translation>
+    </message>
+    <message>
+        <source>Clients no longer log in.</source>
+        <translation>Клиентам больше не нужно входить.</translation>
+    </message>
+    <message>
+        <source>Client login saved; the password is in the system keychain.</source>
+        <translation>Данные для входа клиентов сохранены; пароль хранится в системной связке ключей.</translation>
+    </message>
+    <message>
+        <source>The password is kept in memory until Switchyard quits.</source>
+        <translation>Пароль хранится в памяти до завершения Switchyard.</translation>
+    </message>
+    <message>
+        <source>The password was not stored: %1 Clients are refused until it is.</source>
+        <translation>Пароль не сохранён: %1 Клиенты получают отказ, пока он не будет сохранён.</translation>
+    </message>
+    <message>
+        <source>Anyone who can reach the port may use the proxy.</source>
+        <translation>Прокси может пользоваться любой, кто может подключиться к порту.</translation>
+    </message>
+    <message>
+        <source>No usable password yet: every client is refused.</source>
+        <translation>Пригодного пароля пока нет: все клиенты получают отказ.</translation>
+    </message>
+    <message>
+        <source>Clients log in with this user name and the stored password.</source>
+        <translation>Клиенты входят с этим именем пользователя и сохранённым паролем.</translation>
     </message>
 </context>
 <context>

@@ -1864,6 +1864,14 @@
         <source>The settings could not be saved, so nothing was changed: %1</source>
         <translation>无法保存设置，因此未做任何更改：%1</translation>
     </message>
+    <message>
+        <source>Clients need a user name to log in with.</source>
+        <translation>客户端需要用于登录的用户名。</translation>
+    </message>
+    <message>
+        <source>The user name is longer than 255 bytes.</source>
+        <translation>用户名超过 255 字节。</translation>
+    </message>
 </context>
 <context>
     <name>Switchyard::SettingsPage</name>
@@ -1992,6 +2000,74 @@
     <message>
         <source>Imported %1. Exits that need a password ask for it on the Exits page.</source>
         <translation>已导入 %1。需要密码的出口会在“出口”页面中请求密码。</translation>
+    </message>
+    <message>
+        <source>Client login</source>
+        <translation>客户端登录</translation>
+    </message>
+    <message>
+        <source>Clients must log in (needed to listen beyond this computer)</source>
+        <translation>客户端必须登录（在本机以外监听时需要）</translation>
+    </message>
+    <message>
+        <source>kept in the system keychain</source>
+        <translation>保存在系统密钥环中</translation>
+    </message>
+    <message>
+        <source>Save login</source>
+        <translation>保存登录信息</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>用户名：</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>密码：</translation>
+    </message>
+    <message>
+        <source>No keychain</source>
+        <translation>没有密钥环</translation>
+    </message>
+    <message>
+        <source>%1
+
+Keep the password in memory until Switchyard quits? It is not written anywhere.</source>
+        <translation>%1
+
+是否将密码保存在内存中，直到 Switchyard 退出？它不会写入任何地方。</translation>
+    </message>
+    <message>
+        <source>Client login saved.</source>
+        <translation>客户端登录信息已保存。</translation>
+    </message>
+    <message>
+        <source>Clients no longer log in.</source>
+        <translation>客户端不再需要登录。</translation>
+    </message>
+    <message>
+        <source>Client login saved; the password is in the system keychain.</source>
+        <translation>客户端登录信息已保存；密码已存入系统密钥环。</translation>
+    </message>
+    <message>
+        <source>The password is kept in memory until Switchyard quits.</source>
+        <translation>密码将保存在内存中，直到 Switchyard 退出。</translation>
+    </message>
+    <message>
+        <source>The password was not stored: %1 Clients are refused until it is.</source>
+        <translation>密码未存储：%1 在存储之前，客户端将被拒绝。</translation>
+    </message>
+    <message>
+        <source>Anyone who can reach the port may use the proxy.</source>
+        <translation>任何能访问该端口的人都可以使用此代理。</translation>
+    </message>
+    <message>
+        <source>No usable password yet: every client is refused.</source>
+        <translation>尚无可用密码：所有客户端都将被拒绝。</translation>
+    </message>
+    <message>
+        <source>Clients log in with this user name and the stored password.</source>
+        <translation>客户端使用此用户名和已存储的密码登录。</translation>
     </message>
 </context>
 <context>
