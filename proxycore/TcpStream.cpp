@@ -96,12 +96,12 @@ TcpStream* TcpStream::connectTo(const QHostAddress& address, quint16 port, QObje
     return new TcpStream(fd, State::Connecting, parent);
 }
 
-qint64 TcpStream::read(char* data, qint64 maxSize)
+template <typename ReadCall> qint64 TcpStream::receive(ReadCall readCall)
 {
     if (m_state != State::Connected || m_readEof)
         return -1;
     for (;;) {
-        const ssize_t n = ::recv(m_fd, data, size_t(maxSize), 0);
+        const ssize_t n = readCall();
         if (n > 0)
             return n;
         if (n == 0) {
@@ -119,29 +119,18 @@ qint64 TcpStream::read(char* data, qint64 maxSize)
     }
 }
 
+qint64 TcpStream::read(char* data, qint64 maxSize)
+{
+    return receive([&] { return ::recv(m_fd, data, size_t(maxSize), 0); });
+}
+
 qint64 TcpStream::spliceToPipe(int pipeWriteFd, qint64 maxSize)
 {
 #ifdef Q_OS_LINUX
-    if (m_state != State::Connected || m_readEof)
-        return -1;
-    for (;;) {
-        const ssize_t n = ::splice(m_fd, nullptr, pipeWriteFd, nullptr, size_t(maxSize),
-                                   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-        if (n > 0)
-            return n;
-        if (n == 0) {
-            m_readEof = true;
-            m_readNotifier->setEnabled(false);
-            return -1;
-        }
-        if (errno == EINTR)
-            continue;
-        if (isTransient(errno))
-            return 0;
-        m_readEof = true;
-        setFailed(errno);
-        return -1;
-    }
+    return receive([&] {
+        return ::splice(m_fd, nullptr, pipeWriteFd, nullptr, size_t(maxSize),
+                        SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+    });
 #else
     Q_UNUSED(pipeWriteFd);
     Q_UNUSED(maxSize);

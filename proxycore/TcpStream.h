@@ -67,6 +67,9 @@ public:
     QString localString() const;
 
 private:
+    /// One read into the process (recv) or into a pipe (splice): the bytes
+    /// read, 0 when nothing is there yet, -1 at the end or on an error.
+    template <typename ReadCall> qint64 receive(ReadCall readCall);
     enum class State { Connecting, Connected, Closed };
     TcpStream(int fd, State state, QObject* parent);
     void onReadable();
