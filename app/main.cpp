@@ -1,3 +1,4 @@
+#include "AppTranslator.h"
 #include "CommandLine.h"
 #include "Console.h"
 #include "Engine.h"
@@ -13,7 +14,6 @@
 #include <QCoreApplication>
 
 #ifdef SWITCHYARD_HAVE_UI
-#include "AppTranslator.h"
 #include "DesktopSession.h"
 #include "SingleInstanceGuard.h"
 
@@ -167,6 +167,8 @@ void restoreLeftoverSystemProxy(SystemProxyController* systemProxy)
 int runWithoutWindow(int& argc, char** argv)
 {
     QCoreApplication app(argc, argv);
+    // The terminal's messages in the system's language (LANG, LANGUAGE).
+    AppTranslator::install(&app, QString());
     CommandLine commandLine;
     const CommandLine::Action action = commandLine.parse(app.arguments());
     if (action == CommandLine::Action::CheckProfile)
@@ -327,8 +329,11 @@ int runWithWindow(int& argc, char** argv)
     });
     if (!runSettings.start())
         return EXIT_FAILURE;
-    // The settings are read: the window comes up in the language they name.
-    AppTranslator::install(&app, runSettings.document().ui.language);
+    // The settings are read: the window comes up in the language they name,
+    // right to left where that language is written so (Persian).
+    const QString language = runSettings.document().ui.language;
+    if (AppTranslator::install(&app, language) != QStringLiteral("en"))
+        QGuiApplication::setLayoutDirection(AppTranslator::localeFor(language).textDirection());
     return app.exec();
 }
 #endif

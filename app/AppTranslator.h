@@ -9,8 +9,9 @@ class QCoreApplication;
 namespace Switchyard {
 
 /// Puts Switchyard's own translation and Qt's (standard buttons and dialogs)
-/// into the application for one language. Persian's translation names its
-/// layout direction, so the window lays itself out right to left.
+/// into the application for one language: the window's, and the terminal's
+/// messages in headless runs. Qt Core only; the window sets its layout
+/// direction from localeFor() (Persian is right to left).
 class AppTranslator
 {
 public:

@@ -2,7 +2,6 @@
 
 #include <QCoreApplication>
 #include <QDir>
-#include <QGuiApplication>
 #include <QLibraryInfo>
 #include <QTranslator>
 
@@ -44,8 +43,6 @@ QString AppTranslator::install(QCoreApplication* app, const QString& language)
     else
         delete qt;
     QLocale::setDefault(locale);
-    if (auto* gui = qobject_cast<QGuiApplication*>(app))
-        gui->setLayoutDirection(locale.textDirection());
     return own->language().isEmpty() ? locale.name() : own->language();
 }
 
