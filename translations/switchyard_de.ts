@@ -1125,10 +1125,10 @@
         <translation>Den Ausgang „%1“ löschen?</translation>
     </message>
     <message numerus="yes">
-        <source>%n rule(s) route through it; their traffic will be blocked until you change them.</source>
+        <source>%Ln rule(s) route through it; their traffic will be blocked until you change them.</source>
         <translation>
-            <numerusform>%n Regel leitet darüber; ihr Datenverkehr wird blockiert, bis Sie sie ändern.</numerusform>
-            <numerusform>%n Regeln leiten darüber; ihr Datenverkehr wird blockiert, bis Sie sie ändern.</numerusform>
+            <numerusform>%Ln Regel leitet darüber; ihr Datenverkehr wird blockiert, bis Sie sie ändern.</numerusform>
+            <numerusform>%Ln Regeln leiten darüber; ihr Datenverkehr wird blockiert, bis Sie sie ändern.</numerusform>
         </translation>
     </message>
     <message>
@@ -1229,10 +1229,10 @@
         <translation>Lauscht nicht (%1)</translation>
     </message>
     <message numerus="yes">
-        <source>%n connection(s)</source>
+        <source>%Ln connection(s)</source>
         <translation>
-            <numerusform>%n Verbindung</numerusform>
-            <numerusform>%n Verbindungen</numerusform>
+            <numerusform>%Ln Verbindung</numerusform>
+            <numerusform>%Ln Verbindungen</numerusform>
         </translation>
     </message>
     <message>
@@ -1522,38 +1522,38 @@
         <translation>einfache Hostliste</translation>
     </message>
     <message numerus="yes">
-        <source>%1: %n rule(s) from %2 line(s).</source>
+        <source>%1: %Ln rule(s) from %2 line(s).</source>
         <translation>
-            <numerusform>%1: %n Regel aus %2 Zeile(n).</numerusform>
-            <numerusform>%1: %n Regeln aus %2 Zeile(n).</numerusform>
+            <numerusform>%1: %Ln Regel aus %2 Zeile(n).</numerusform>
+            <numerusform>%1: %Ln Regeln aus %2 Zeile(n).</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n line(s) gave rules, </source>
+        <source>%Ln line(s) gave rules, </source>
         <translation>
-            <numerusform>%n Zeile ergab Regeln, </numerusform>
-            <numerusform>%n Zeilen ergaben Regeln, </numerusform>
+            <numerusform>%Ln Zeile ergab Regeln, </numerusform>
+            <numerusform>%Ln Zeilen ergaben Regeln, </numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n comment or header line(s), </source>
+        <source>%Ln comment or header line(s), </source>
         <translation>
-            <numerusform>%n Kommentar- oder Kopfzeile, </numerusform>
-            <numerusform>%n Kommentar- oder Kopfzeilen, </numerusform>
+            <numerusform>%Ln Kommentar- oder Kopfzeile, </numerusform>
+            <numerusform>%Ln Kommentar- oder Kopfzeilen, </numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n blank line(s), </source>
+        <source>%Ln blank line(s), </source>
         <translation>
-            <numerusform>%n Leerzeile, </numerusform>
-            <numerusform>%n Leerzeilen, </numerusform>
+            <numerusform>%Ln Leerzeile, </numerusform>
+            <numerusform>%Ln Leerzeilen, </numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n entry(ies) skipped.</source>
+        <source>%Ln entry(ies) skipped.</source>
         <translation>
-            <numerusform>%n Eintrag übersprungen.</numerusform>
-            <numerusform>%n Einträge übersprungen.</numerusform>
+            <numerusform>%Ln Eintrag übersprungen.</numerusform>
+            <numerusform>%Ln Einträge übersprungen.</numerusform>
         </translation>
     </message>
     <message>
@@ -1565,10 +1565,10 @@
         <translation>Zeile %1: %2 (%3)</translation>
     </message>
     <message numerus="yes">
-        <source>Append %n rule(s)</source>
+        <source>Append %Ln rule(s)</source>
         <translation>
-            <numerusform>%n Regel anhängen</numerusform>
-            <numerusform>%n Regeln anhängen</numerusform>
+            <numerusform>%Ln Regel anhängen</numerusform>
+            <numerusform>%Ln Regeln anhängen</numerusform>
         </translation>
     </message>
 </context>
@@ -1742,10 +1742,10 @@
         <translation>Nicht gelöscht: %1</translation>
     </message>
     <message numerus="yes">
-        <source>Deleted %n rule(s).</source>
+        <source>Deleted %Ln rule(s).</source>
         <translation>
-            <numerusform>%n Regel gelöscht.</numerusform>
-            <numerusform>%n Regeln gelöscht.</numerusform>
+            <numerusform>%Ln Regel gelöscht.</numerusform>
+            <numerusform>%Ln Regeln gelöscht.</numerusform>
         </translation>
     </message>
     <message>
@@ -1765,10 +1765,10 @@
         <translation>Nichts importiert: %1</translation>
     </message>
     <message numerus="yes">
-        <source>Imported %n rule(s) from %1; %2 line(s) skipped.</source>
+        <source>Imported %Ln rule(s) from %1; %2 line(s) skipped.</source>
         <translation>
-            <numerusform>%n Regel aus %1 importiert; %2 Zeile(n) übersprungen.</numerusform>
-            <numerusform>%n Regeln aus %1 importiert; %2 Zeile(n) übersprungen.</numerusform>
+            <numerusform>%Ln Regel aus %1 importiert; %2 Zeile(n) übersprungen.</numerusform>
+            <numerusform>%Ln Regeln aus %1 importiert; %2 Zeile(n) übersprungen.</numerusform>
         </translation>
     </message>
     <message>
@@ -2649,17 +2649,17 @@ Das Passwort bis zum Beenden von Switchyard im Speicher behalten? Es wird nirgen
         <translation>angehalten</translation>
     </message>
     <message numerus="yes">
-        <source>Imported %n entries from %1; capture paused</source>
+        <source>Imported %Ln entries from %1; capture paused</source>
         <translation>
-            <numerusform>%n Eintrag aus %1 importiert; Mitschnitt angehalten</numerusform>
-            <numerusform>%n Einträge aus %1 importiert; Mitschnitt angehalten</numerusform>
+            <numerusform>%Ln Eintrag aus %1 importiert; Mitschnitt angehalten</numerusform>
+            <numerusform>%Ln Einträge aus %1 importiert; Mitschnitt angehalten</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n entries skipped</source>
+        <source>%Ln entries skipped</source>
         <translation>
-            <numerusform>%n Eintrag übersprungen</numerusform>
-            <numerusform>%n Einträge übersprungen</numerusform>
+            <numerusform>%Ln Eintrag übersprungen</numerusform>
+            <numerusform>%Ln Einträge übersprungen</numerusform>
         </translation>
     </message>
     <message>
@@ -2679,10 +2679,10 @@ Das Passwort bis zum Beenden von Switchyard im Speicher behalten? Es wird nirgen
         <translation>HAR-Dateien (*.har);;Alle Dateien (*)</translation>
     </message>
     <message numerus="yes">
-        <source>Exported %n entries to %1</source>
+        <source>Exported %Ln entries to %1</source>
         <translation>
-            <numerusform>%n Eintrag nach %1 exportiert</numerusform>
-            <numerusform>%n Einträge nach %1 exportiert</numerusform>
+            <numerusform>%Ln Eintrag nach %1 exportiert</numerusform>
+            <numerusform>%Ln Einträge nach %1 exportiert</numerusform>
         </translation>
     </message>
     <message>
@@ -2718,10 +2718,10 @@ Das Passwort bis zum Beenden von Switchyard im Speicher behalten? Es wird nirgen
         <translation>Ausgang</translation>
     </message>
     <message numerus="yes">
-        <source>↑ %1  ↓ %2  ·  %n connection(s)</source>
+        <source>↑ %1  ↓ %2  ·  %Ln connection(s)</source>
         <translation>
-            <numerusform>↑ %1  ↓ %2  ·  %n Verbindung</numerusform>
-            <numerusform>↑ %1  ↓ %2  ·  %n Verbindungen</numerusform>
+            <numerusform>↑ %1  ↓ %2  ·  %Ln Verbindung</numerusform>
+            <numerusform>↑ %1  ↓ %2  ·  %Ln Verbindungen</numerusform>
         </translation>
     </message>
 </context>

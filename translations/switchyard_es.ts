@@ -1125,10 +1125,10 @@
         <translation>¿Eliminar la salida “%1”?</translation>
     </message>
     <message numerus="yes">
-        <source>%n rule(s) route through it; their traffic will be blocked until you change them.</source>
+        <source>%Ln rule(s) route through it; their traffic will be blocked until you change them.</source>
         <translation>
-            <numerusform>%n regla enruta por ella; su tráfico se bloqueará hasta que la cambie.</numerusform>
-            <numerusform>%n reglas enrutan por ella; su tráfico se bloqueará hasta que las cambie.</numerusform>
+            <numerusform>%Ln regla enruta por ella; su tráfico se bloqueará hasta que la cambie.</numerusform>
+            <numerusform>%Ln reglas enrutan por ella; su tráfico se bloqueará hasta que las cambie.</numerusform>
         </translation>
     </message>
     <message>
@@ -1229,10 +1229,10 @@
         <translation>Sin escuchar (%1)</translation>
     </message>
     <message numerus="yes">
-        <source>%n connection(s)</source>
+        <source>%Ln connection(s)</source>
         <translation>
-            <numerusform>%n conexión</numerusform>
-            <numerusform>%n conexiones</numerusform>
+            <numerusform>%Ln conexión</numerusform>
+            <numerusform>%Ln conexiones</numerusform>
         </translation>
     </message>
     <message>
@@ -1522,38 +1522,38 @@
         <translation>lista de hosts simple</translation>
     </message>
     <message numerus="yes">
-        <source>%1: %n rule(s) from %2 line(s).</source>
+        <source>%1: %Ln rule(s) from %2 line(s).</source>
         <translation>
-            <numerusform>%1: %n regla de %2 línea(s).</numerusform>
-            <numerusform>%1: %n reglas de %2 línea(s).</numerusform>
+            <numerusform>%1: %Ln regla de %2 línea(s).</numerusform>
+            <numerusform>%1: %Ln reglas de %2 línea(s).</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n line(s) gave rules, </source>
+        <source>%Ln line(s) gave rules, </source>
         <translation>
-            <numerusform>%n línea dio reglas, </numerusform>
-            <numerusform>%n líneas dieron reglas, </numerusform>
+            <numerusform>%Ln línea dio reglas, </numerusform>
+            <numerusform>%Ln líneas dieron reglas, </numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n comment or header line(s), </source>
+        <source>%Ln comment or header line(s), </source>
         <translation>
-            <numerusform>%n línea de comentario o cabecera, </numerusform>
-            <numerusform>%n líneas de comentario o cabecera, </numerusform>
+            <numerusform>%Ln línea de comentario o cabecera, </numerusform>
+            <numerusform>%Ln líneas de comentario o cabecera, </numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n blank line(s), </source>
+        <source>%Ln blank line(s), </source>
         <translation>
-            <numerusform>%n línea en blanco, </numerusform>
-            <numerusform>%n líneas en blanco, </numerusform>
+            <numerusform>%Ln línea en blanco, </numerusform>
+            <numerusform>%Ln líneas en blanco, </numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n entry(ies) skipped.</source>
+        <source>%Ln entry(ies) skipped.</source>
         <translation>
-            <numerusform>%n entrada omitida.</numerusform>
-            <numerusform>%n entradas omitidas.</numerusform>
+            <numerusform>%Ln entrada omitida.</numerusform>
+            <numerusform>%Ln entradas omitidas.</numerusform>
         </translation>
     </message>
     <message>
@@ -1565,10 +1565,10 @@
         <translation>línea %1: %2 (%3)</translation>
     </message>
     <message numerus="yes">
-        <source>Append %n rule(s)</source>
+        <source>Append %Ln rule(s)</source>
         <translation>
-            <numerusform>Añadir %n regla</numerusform>
-            <numerusform>Añadir %n reglas</numerusform>
+            <numerusform>Añadir %Ln regla</numerusform>
+            <numerusform>Añadir %Ln reglas</numerusform>
         </translation>
     </message>
 </context>
@@ -1742,10 +1742,10 @@
         <translation>No se eliminó: %1</translation>
     </message>
     <message numerus="yes">
-        <source>Deleted %n rule(s).</source>
+        <source>Deleted %Ln rule(s).</source>
         <translation>
-            <numerusform>Se eliminó %n regla.</numerusform>
-            <numerusform>Se eliminaron %n reglas.</numerusform>
+            <numerusform>Se eliminó %Ln regla.</numerusform>
+            <numerusform>Se eliminaron %Ln reglas.</numerusform>
         </translation>
     </message>
     <message>
@@ -1765,10 +1765,10 @@
         <translation>No se importó nada: %1</translation>
     </message>
     <message numerus="yes">
-        <source>Imported %n rule(s) from %1; %2 line(s) skipped.</source>
+        <source>Imported %Ln rule(s) from %1; %2 line(s) skipped.</source>
         <translation>
-            <numerusform>Se importó %n regla de %1; %2 línea(s) omitida(s).</numerusform>
-            <numerusform>Se importaron %n reglas de %1; %2 línea(s) omitida(s).</numerusform>
+            <numerusform>Se importó %Ln regla de %1; %2 línea(s) omitida(s).</numerusform>
+            <numerusform>Se importaron %Ln reglas de %1; %2 línea(s) omitida(s).</numerusform>
         </translation>
     </message>
     <message>
@@ -2649,17 +2649,17 @@ Keep the password in memory until Switchyard quits? It is not written anywhere.<
         <translation>en pausa</translation>
     </message>
     <message numerus="yes">
-        <source>Imported %n entries from %1; capture paused</source>
+        <source>Imported %Ln entries from %1; capture paused</source>
         <translation>
-            <numerusform>Se importó %n entrada de %1; captura en pausa</numerusform>
-            <numerusform>Se importaron %n entradas de %1; captura en pausa</numerusform>
+            <numerusform>Se importó %Ln entrada de %1; captura en pausa</numerusform>
+            <numerusform>Se importaron %Ln entradas de %1; captura en pausa</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n entries skipped</source>
+        <source>%Ln entries skipped</source>
         <translation>
-            <numerusform>%n entrada omitida</numerusform>
-            <numerusform>%n entradas omitidas</numerusform>
+            <numerusform>%Ln entrada omitida</numerusform>
+            <numerusform>%Ln entradas omitidas</numerusform>
         </translation>
     </message>
     <message>
@@ -2679,10 +2679,10 @@ Keep the password in memory until Switchyard quits? It is not written anywhere.<
         <translation>Archivos HAR (*.har);;Todos los archivos (*)</translation>
     </message>
     <message numerus="yes">
-        <source>Exported %n entries to %1</source>
+        <source>Exported %Ln entries to %1</source>
         <translation>
-            <numerusform>Se exportó %n entrada a %1</numerusform>
-            <numerusform>Se exportaron %n entradas a %1</numerusform>
+            <numerusform>Se exportó %Ln entrada a %1</numerusform>
+            <numerusform>Se exportaron %Ln entradas a %1</numerusform>
         </translation>
     </message>
     <message>
@@ -2718,10 +2718,10 @@ Keep the password in memory until Switchyard quits? It is not written anywhere.<
         <translation>Salida</translation>
     </message>
     <message numerus="yes">
-        <source>↑ %1  ↓ %2  ·  %n connection(s)</source>
+        <source>↑ %1  ↓ %2  ·  %Ln connection(s)</source>
         <translation>
-            <numerusform>↑ %1  ↓ %2  ·  %n conexión</numerusform>
-            <numerusform>↑ %1  ↓ %2  ·  %n conexiones</numerusform>
+            <numerusform>↑ %1  ↓ %2  ·  %Ln conexión</numerusform>
+            <numerusform>↑ %1  ↓ %2  ·  %Ln conexiones</numerusform>
         </translation>
     </message>
 </context>

@@ -1125,9 +1125,9 @@
         <translation>خروجی «%1» حذف شود؟</translation>
     </message>
     <message numerus="yes">
-        <source>%n rule(s) route through it; their traffic will be blocked until you change them.</source>
+        <source>%Ln rule(s) route through it; their traffic will be blocked until you change them.</source>
         <translation>
-            <numerusform>%n قاعده ترافیک را از آن هدایت می‌کند؛ تا آن‌ها را تغییر ندهید، ترافیکشان مسدود خواهد بود.</numerusform>
+            <numerusform>%Ln قاعده ترافیک را از آن هدایت می‌کند؛ تا آن‌ها را تغییر ندهید، ترافیکشان مسدود خواهد بود.</numerusform>
         </translation>
     </message>
     <message>
@@ -1227,9 +1227,9 @@
         <translation>گوش نمی‌دهد (%1)</translation>
     </message>
     <message numerus="yes">
-        <source>%n connection(s)</source>
+        <source>%Ln connection(s)</source>
         <translation>
-            <numerusform>%n اتصال</numerusform>
+            <numerusform>%Ln اتصال</numerusform>
         </translation>
     </message>
     <message>
@@ -1519,33 +1519,33 @@
         <translation>فهرست سادهٔ میزبان‌ها</translation>
     </message>
     <message numerus="yes">
-        <source>%1: %n rule(s) from %2 line(s).</source>
+        <source>%1: %Ln rule(s) from %2 line(s).</source>
         <translation>
-            <numerusform>‏%1: %n قاعده از %2 خط.</numerusform>
+            <numerusform>‏%1: %Ln قاعده از %2 خط.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n line(s) gave rules, </source>
+        <source>%Ln line(s) gave rules, </source>
         <translation>
-            <numerusform>%n خط به قاعده تبدیل شد، </numerusform>
+            <numerusform>%Ln خط به قاعده تبدیل شد، </numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n comment or header line(s), </source>
+        <source>%Ln comment or header line(s), </source>
         <translation>
-            <numerusform>%n خط توضیح یا سرآیند، </numerusform>
+            <numerusform>%Ln خط توضیح یا سرآیند، </numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n blank line(s), </source>
+        <source>%Ln blank line(s), </source>
         <translation>
-            <numerusform>%n خط خالی، </numerusform>
+            <numerusform>%Ln خط خالی، </numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n entry(ies) skipped.</source>
+        <source>%Ln entry(ies) skipped.</source>
         <translation>
-            <numerusform>از %n مورد صرف‌نظر شد.</numerusform>
+            <numerusform>از %Ln مورد صرف‌نظر شد.</numerusform>
         </translation>
     </message>
     <message>
@@ -1557,9 +1557,9 @@
         <translation>خط %1: %2 (%3)</translation>
     </message>
     <message numerus="yes">
-        <source>Append %n rule(s)</source>
+        <source>Append %Ln rule(s)</source>
         <translation>
-            <numerusform>افزودن %n قاعده</numerusform>
+            <numerusform>افزودن %Ln قاعده</numerusform>
         </translation>
     </message>
 </context>
@@ -1733,9 +1733,9 @@
         <translation>حذف نشد: %1</translation>
     </message>
     <message numerus="yes">
-        <source>Deleted %n rule(s).</source>
+        <source>Deleted %Ln rule(s).</source>
         <translation>
-            <numerusform>%n قاعده حذف شد.</numerusform>
+            <numerusform>%Ln قاعده حذف شد.</numerusform>
         </translation>
     </message>
     <message>
@@ -1755,9 +1755,9 @@
         <translation>چیزی درون‌ریزی نشد: %1</translation>
     </message>
     <message numerus="yes">
-        <source>Imported %n rule(s) from %1; %2 line(s) skipped.</source>
+        <source>Imported %Ln rule(s) from %1; %2 line(s) skipped.</source>
         <translation>
-            <numerusform>%n قاعده از %1 درون‌ریزی شد؛ از %2 خط صرف‌نظر شد.</numerusform>
+            <numerusform>%Ln قاعده از %1 درون‌ریزی شد؛ از %2 خط صرف‌نظر شد.</numerusform>
         </translation>
     </message>
     <message>
@@ -2638,15 +2638,15 @@ Keep the password in memory until Switchyard quits? It is not written anywhere.<
         <translation>در مکث</translation>
     </message>
     <message numerus="yes">
-        <source>Imported %n entries from %1; capture paused</source>
+        <source>Imported %Ln entries from %1; capture paused</source>
         <translation>
-            <numerusform>%n مورد از %1 درون‌ریزی شد؛ ثبت متوقف شد</numerusform>
+            <numerusform>%Ln مورد از %1 درون‌ریزی شد؛ ثبت متوقف شد</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n entries skipped</source>
+        <source>%Ln entries skipped</source>
         <translation>
-            <numerusform>از %n مورد صرف‌نظر شد</numerusform>
+            <numerusform>از %Ln مورد صرف‌نظر شد</numerusform>
         </translation>
     </message>
     <message>
@@ -2666,9 +2666,9 @@ Keep the password in memory until Switchyard quits? It is not written anywhere.<
         <translation>فایل‌های HAR (*.har);;همهٔ فایل‌ها (*)</translation>
     </message>
     <message numerus="yes">
-        <source>Exported %n entries to %1</source>
+        <source>Exported %Ln entries to %1</source>
         <translation>
-            <numerusform>%n مورد در %1 برون‌بری شد</numerusform>
+            <numerusform>%Ln مورد در %1 برون‌بری شد</numerusform>
         </translation>
     </message>
     <message>
@@ -2702,9 +2702,9 @@ Keep the password in memory until Switchyard quits? It is not written anywhere.<
         <translation>خروجی</translation>
     </message>
     <message numerus="yes">
-        <source>↑ %1  ↓ %2  ·  %n connection(s)</source>
+        <source>↑ %1  ↓ %2  ·  %Ln connection(s)</source>
         <translation>
-            <numerusform>‏↑ %1  ↓ %2  ·  %n اتصال</numerusform>
+            <numerusform>‏↑ %1  ↓ %2  ·  %Ln اتصال</numerusform>
         </translation>
     </message>
 </context>

@@ -1125,11 +1125,11 @@
         <translation>Удалить выходной узел «%1»?</translation>
     </message>
     <message numerus="yes">
-        <source>%n rule(s) route through it; their traffic will be blocked until you change them.</source>
+        <source>%Ln rule(s) route through it; their traffic will be blocked until you change them.</source>
         <translation>
-            <numerusform>Через него идёт %n правило; его трафик будет блокироваться, пока вы его не измените.</numerusform>
-            <numerusform>Через него идут %n правила; их трафик будет блокироваться, пока вы их не измените.</numerusform>
-            <numerusform>Через него идут %n правил; их трафик будет блокироваться, пока вы их не измените.</numerusform>
+            <numerusform>Через него идёт %Ln правило; его трафик будет блокироваться, пока вы его не измените.</numerusform>
+            <numerusform>Через него идут %Ln правила; их трафик будет блокироваться, пока вы их не измените.</numerusform>
+            <numerusform>Через него идут %Ln правил; их трафик будет блокироваться, пока вы их не измените.</numerusform>
         </translation>
     </message>
     <message>
@@ -1231,11 +1231,11 @@
         <translation>Подключения не принимаются (%1)</translation>
     </message>
     <message numerus="yes">
-        <source>%n connection(s)</source>
+        <source>%Ln connection(s)</source>
         <translation>
-            <numerusform>%n подключение</numerusform>
-            <numerusform>%n подключения</numerusform>
-            <numerusform>%n подключений</numerusform>
+            <numerusform>%Ln подключение</numerusform>
+            <numerusform>%Ln подключения</numerusform>
+            <numerusform>%Ln подключений</numerusform>
         </translation>
     </message>
     <message>
@@ -1525,43 +1525,43 @@
         <translation>простой список хостов</translation>
     </message>
     <message numerus="yes">
-        <source>%1: %n rule(s) from %2 line(s).</source>
+        <source>%1: %Ln rule(s) from %2 line(s).</source>
         <translation>
-            <numerusform>%1: правил — %n, строк — %2.</numerusform>
-            <numerusform>%1: правил — %n, строк — %2.</numerusform>
-            <numerusform>%1: правил — %n, строк — %2.</numerusform>
+            <numerusform>%1: правил — %Ln, строк — %2.</numerusform>
+            <numerusform>%1: правил — %Ln, строк — %2.</numerusform>
+            <numerusform>%1: правил — %Ln, строк — %2.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n line(s) gave rules, </source>
+        <source>%Ln line(s) gave rules, </source>
         <translation>
-            <numerusform>%n строка дала правила, </numerusform>
-            <numerusform>%n строки дали правила, </numerusform>
-            <numerusform>%n строк дали правила, </numerusform>
+            <numerusform>%Ln строка дала правила, </numerusform>
+            <numerusform>%Ln строки дали правила, </numerusform>
+            <numerusform>%Ln строк дали правила, </numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n comment or header line(s), </source>
+        <source>%Ln comment or header line(s), </source>
         <translation>
-            <numerusform>%n строка комментария или заголовка, </numerusform>
-            <numerusform>%n строки комментариев или заголовков, </numerusform>
-            <numerusform>%n строк комментариев или заголовков, </numerusform>
+            <numerusform>%Ln строка комментария или заголовка, </numerusform>
+            <numerusform>%Ln строки комментариев или заголовков, </numerusform>
+            <numerusform>%Ln строк комментариев или заголовков, </numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n blank line(s), </source>
+        <source>%Ln blank line(s), </source>
         <translation>
-            <numerusform>%n пустая строка, </numerusform>
-            <numerusform>%n пустые строки, </numerusform>
-            <numerusform>%n пустых строк, </numerusform>
+            <numerusform>%Ln пустая строка, </numerusform>
+            <numerusform>%Ln пустые строки, </numerusform>
+            <numerusform>%Ln пустых строк, </numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n entry(ies) skipped.</source>
+        <source>%Ln entry(ies) skipped.</source>
         <translation>
-            <numerusform>%n запись пропущена.</numerusform>
-            <numerusform>%n записи пропущены.</numerusform>
-            <numerusform>%n записей пропущено.</numerusform>
+            <numerusform>%Ln запись пропущена.</numerusform>
+            <numerusform>%Ln записи пропущены.</numerusform>
+            <numerusform>%Ln записей пропущено.</numerusform>
         </translation>
     </message>
     <message>
@@ -1573,11 +1573,11 @@
         <translation>строка %1: %2 (%3)</translation>
     </message>
     <message numerus="yes">
-        <source>Append %n rule(s)</source>
+        <source>Append %Ln rule(s)</source>
         <translation>
-            <numerusform>Добавить %n правило</numerusform>
-            <numerusform>Добавить %n правила</numerusform>
-            <numerusform>Добавить %n правил</numerusform>
+            <numerusform>Добавить %Ln правило</numerusform>
+            <numerusform>Добавить %Ln правила</numerusform>
+            <numerusform>Добавить %Ln правил</numerusform>
         </translation>
     </message>
 </context>
@@ -1751,11 +1751,11 @@
         <translation>Не удалено: %1</translation>
     </message>
     <message numerus="yes">
-        <source>Deleted %n rule(s).</source>
+        <source>Deleted %Ln rule(s).</source>
         <translation>
-            <numerusform>Удалено %n правило.</numerusform>
-            <numerusform>Удалено %n правила.</numerusform>
-            <numerusform>Удалено %n правил.</numerusform>
+            <numerusform>Удалено %Ln правило.</numerusform>
+            <numerusform>Удалено %Ln правила.</numerusform>
+            <numerusform>Удалено %Ln правил.</numerusform>
         </translation>
     </message>
     <message>
@@ -1775,11 +1775,11 @@
         <translation>Ничего не импортировано: %1</translation>
     </message>
     <message numerus="yes">
-        <source>Imported %n rule(s) from %1; %2 line(s) skipped.</source>
+        <source>Imported %Ln rule(s) from %1; %2 line(s) skipped.</source>
         <translation>
-            <numerusform>Импортировано %n правило из %1; пропущено строк: %2.</numerusform>
-            <numerusform>Импортировано %n правила из %1; пропущено строк: %2.</numerusform>
-            <numerusform>Импортировано %n правил из %1; пропущено строк: %2.</numerusform>
+            <numerusform>Импортировано %Ln правило из %1; пропущено строк: %2.</numerusform>
+            <numerusform>Импортировано %Ln правила из %1; пропущено строк: %2.</numerusform>
+            <numerusform>Импортировано %Ln правил из %1; пропущено строк: %2.</numerusform>
         </translation>
     </message>
     <message>
@@ -2660,19 +2660,19 @@ Keep the password in memory until Switchyard quits? It is not written anywhere.<
         <translation>пауза</translation>
     </message>
     <message numerus="yes">
-        <source>Imported %n entries from %1; capture paused</source>
+        <source>Imported %Ln entries from %1; capture paused</source>
         <translation>
-            <numerusform>Импортирована %n запись из %1; захват приостановлен</numerusform>
-            <numerusform>Импортированы %n записи из %1; захват приостановлен</numerusform>
-            <numerusform>Импортировано %n записей из %1; захват приостановлен</numerusform>
+            <numerusform>Импортирована %Ln запись из %1; захват приостановлен</numerusform>
+            <numerusform>Импортированы %Ln записи из %1; захват приостановлен</numerusform>
+            <numerusform>Импортировано %Ln записей из %1; захват приостановлен</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n entries skipped</source>
+        <source>%Ln entries skipped</source>
         <translation>
-            <numerusform>Пропущена %n запись</numerusform>
-            <numerusform>Пропущены %n записи</numerusform>
-            <numerusform>Пропущено %n записей</numerusform>
+            <numerusform>Пропущена %Ln запись</numerusform>
+            <numerusform>Пропущены %Ln записи</numerusform>
+            <numerusform>Пропущено %Ln записей</numerusform>
         </translation>
     </message>
     <message>
@@ -2692,11 +2692,11 @@ Keep the password in memory until Switchyard quits? It is not written anywhere.<
         <translation>Файлы HAR (*.har);;Все файлы (*)</translation>
     </message>
     <message numerus="yes">
-        <source>Exported %n entries to %1</source>
+        <source>Exported %Ln entries to %1</source>
         <translation>
-            <numerusform>Экспортирована %n запись в %1</numerusform>
-            <numerusform>Экспортированы %n записи в %1</numerusform>
-            <numerusform>Экспортировано %n записей в %1</numerusform>
+            <numerusform>Экспортирована %Ln запись в %1</numerusform>
+            <numerusform>Экспортированы %Ln записи в %1</numerusform>
+            <numerusform>Экспортировано %Ln записей в %1</numerusform>
         </translation>
     </message>
     <message>
@@ -2734,11 +2734,11 @@ Keep the password in memory until Switchyard quits? It is not written anywhere.<
         <translation>Выходной узел</translation>
     </message>
     <message numerus="yes">
-        <source>↑ %1  ↓ %2  ·  %n connection(s)</source>
+        <source>↑ %1  ↓ %2  ·  %Ln connection(s)</source>
         <translation>
-            <numerusform>↑ %1  ↓ %2  ·  %n подключение</numerusform>
-            <numerusform>↑ %1  ↓ %2  ·  %n подключения</numerusform>
-            <numerusform>↑ %1  ↓ %2  ·  %n подключений</numerusform>
+            <numerusform>↑ %1  ↓ %2  ·  %Ln подключение</numerusform>
+            <numerusform>↑ %1  ↓ %2  ·  %Ln подключения</numerusform>
+            <numerusform>↑ %1  ↓ %2  ·  %Ln подключений</numerusform>
         </translation>
     </message>
 </context>

@@ -1125,9 +1125,9 @@
         <translation>删除出口“%1”？</translation>
     </message>
     <message numerus="yes">
-        <source>%n rule(s) route through it; their traffic will be blocked until you change them.</source>
+        <source>%Ln rule(s) route through it; their traffic will be blocked until you change them.</source>
         <translation>
-            <numerusform>有 %n 条规则经由它路由；在您更改这些规则之前，它们的流量将被阻止。</numerusform>
+            <numerusform>有 %Ln 条规则经由它路由；在您更改这些规则之前，它们的流量将被阻止。</numerusform>
         </translation>
     </message>
     <message>
@@ -1227,9 +1227,9 @@
         <translation>未监听（%1）</translation>
     </message>
     <message numerus="yes">
-        <source>%n connection(s)</source>
+        <source>%Ln connection(s)</source>
         <translation>
-            <numerusform>%n 个连接</numerusform>
+            <numerusform>%Ln 个连接</numerusform>
         </translation>
     </message>
     <message>
@@ -1519,33 +1519,33 @@
         <translation>纯主机列表</translation>
     </message>
     <message numerus="yes">
-        <source>%1: %n rule(s) from %2 line(s).</source>
+        <source>%1: %Ln rule(s) from %2 line(s).</source>
         <translation>
-            <numerusform>%1：从 %2 行中得到 %n 条规则。</numerusform>
+            <numerusform>%1：从 %2 行中得到 %Ln 条规则。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n line(s) gave rules, </source>
+        <source>%Ln line(s) gave rules, </source>
         <translation>
-            <numerusform>%n 行生成了规则， </numerusform>
+            <numerusform>%Ln 行生成了规则， </numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n comment or header line(s), </source>
+        <source>%Ln comment or header line(s), </source>
         <translation>
-            <numerusform>%n 行注释或标题， </numerusform>
+            <numerusform>%Ln 行注释或标题， </numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n blank line(s), </source>
+        <source>%Ln blank line(s), </source>
         <translation>
-            <numerusform>%n 行空行， </numerusform>
+            <numerusform>%Ln 行空行， </numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n entry(ies) skipped.</source>
+        <source>%Ln entry(ies) skipped.</source>
         <translation>
-            <numerusform>跳过了 %n 个条目。</numerusform>
+            <numerusform>跳过了 %Ln 个条目。</numerusform>
         </translation>
     </message>
     <message>
@@ -1557,9 +1557,9 @@
         <translation>第 %1 行：%2（%3）</translation>
     </message>
     <message numerus="yes">
-        <source>Append %n rule(s)</source>
+        <source>Append %Ln rule(s)</source>
         <translation>
-            <numerusform>追加 %n 条规则</numerusform>
+            <numerusform>追加 %Ln 条规则</numerusform>
         </translation>
     </message>
 </context>
@@ -1733,9 +1733,9 @@
         <translation>未删除：%1</translation>
     </message>
     <message numerus="yes">
-        <source>Deleted %n rule(s).</source>
+        <source>Deleted %Ln rule(s).</source>
         <translation>
-            <numerusform>已删除 %n 条规则。</numerusform>
+            <numerusform>已删除 %Ln 条规则。</numerusform>
         </translation>
     </message>
     <message>
@@ -1755,9 +1755,9 @@
         <translation>未导入任何内容：%1</translation>
     </message>
     <message numerus="yes">
-        <source>Imported %n rule(s) from %1; %2 line(s) skipped.</source>
+        <source>Imported %Ln rule(s) from %1; %2 line(s) skipped.</source>
         <translation>
-            <numerusform>已从 %1 导入 %n 条规则；跳过了 %2 行。</numerusform>
+            <numerusform>已从 %1 导入 %Ln 条规则；跳过了 %2 行。</numerusform>
         </translation>
     </message>
     <message>
@@ -2638,15 +2638,15 @@ Keep the password in memory until Switchyard quits? It is not written anywhere.<
         <translation>已暂停</translation>
     </message>
     <message numerus="yes">
-        <source>Imported %n entries from %1; capture paused</source>
+        <source>Imported %Ln entries from %1; capture paused</source>
         <translation>
-            <numerusform>已从 %1 导入 %n 个条目；捕获已暂停</numerusform>
+            <numerusform>已从 %1 导入 %Ln 个条目；捕获已暂停</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%n entries skipped</source>
+        <source>%Ln entries skipped</source>
         <translation>
-            <numerusform>跳过了 %n 个条目</numerusform>
+            <numerusform>跳过了 %Ln 个条目</numerusform>
         </translation>
     </message>
     <message>
@@ -2666,9 +2666,9 @@ Keep the password in memory until Switchyard quits? It is not written anywhere.<
         <translation>HAR 文件 (*.har);;所有文件 (*)</translation>
     </message>
     <message numerus="yes">
-        <source>Exported %n entries to %1</source>
+        <source>Exported %Ln entries to %1</source>
         <translation>
-            <numerusform>已将 %n 个条目导出到 %1</numerusform>
+            <numerusform>已将 %Ln 个条目导出到 %1</numerusform>
         </translation>
     </message>
     <message>
@@ -2702,9 +2702,9 @@ Keep the password in memory until Switchyard quits? It is not written anywhere.<
         <translation>出口</translation>
     </message>
     <message numerus="yes">
-        <source>↑ %1  ↓ %2  ·  %n connection(s)</source>
+        <source>↑ %1  ↓ %2  ·  %Ln connection(s)</source>
         <translation>
-            <numerusform>↑ %1  ↓ %2  ·  %n 个连接</numerusform>
+            <numerusform>↑ %1  ↓ %2  ·  %Ln 个连接</numerusform>
         </translation>
     </message>
 </context>

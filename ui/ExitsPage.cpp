@@ -241,7 +241,7 @@ void ExitsPage::deleteExit()
     const bool isDefault = m_controller->defaultAction() == RouteAction::through(id);
     QStringList question{tr("Delete the exit “%1”?").arg(name)};
     if (rules > 0)
-        question.append(tr("%n rule(s) route through it; their traffic will be blocked until "
+        question.append(tr("%Ln rule(s) route through it; their traffic will be blocked until "
                            "you change them.",
                            nullptr, rules));
     else

@@ -121,7 +121,7 @@ void MainWindow::updateStatus()
 
 void MainWindow::updateTraffic()
 {
-    m_connectionsLabel->setText(tr("%n connection(s)", nullptr, m_proxy->activeConnections()));
+    m_connectionsLabel->setText(tr("%Ln connection(s)", nullptr, m_proxy->activeConnections()));
     const SpeedMeter* speed = m_proxy->speed();
     m_speedLabel->setText(tr("↑ %1  ↓ %2")
                               .arg(SpeedMeter::formatRate(speed->bytesUpPerSecond()),

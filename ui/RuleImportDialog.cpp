@@ -85,13 +85,13 @@ void RuleImportDialog::runImport()
         break;
     }
     const int skipped = int(m_result.issues.size());
-    QString summary = tr("%1: %n rule(s) from %2 line(s).", nullptr, int(m_result.rules.size()))
+    QString summary = tr("%1: %Ln rule(s) from %2 line(s).", nullptr, int(m_result.rules.size()))
                           .arg(format)
                           .arg(m_result.lines);
-    summary += u' ' + tr("%n line(s) gave rules, ", nullptr, m_result.ruleLines) +
-               tr("%n comment or header line(s), ", nullptr, m_result.commentLines) +
-               tr("%n blank line(s), ", nullptr, m_result.blankLines) +
-               tr("%n entry(ies) skipped.", nullptr, skipped);
+    summary += u' ' + tr("%Ln line(s) gave rules, ", nullptr, m_result.ruleLines) +
+               tr("%Ln comment or header line(s), ", nullptr, m_result.commentLines) +
+               tr("%Ln blank line(s), ", nullptr, m_result.blankLines) +
+               tr("%Ln entry(ies) skipped.", nullptr, skipped);
     if (m_result.format == RuleListImporter::Format::AutoProxy)
         summary += u' ' + tr("Exceptions (@@ lines) go direct and come first.");
     m_summary->setText(summary);
@@ -102,7 +102,7 @@ void RuleImportDialog::runImport()
     m_issues->setPlainText(lines.join(u'\n'));
 
     okButton()->setEnabled(!m_result.rules.isEmpty());
-    okButton()->setText(tr("Append %n rule(s)", nullptr, int(m_result.rules.size())));
+    okButton()->setText(tr("Append %Ln rule(s)", nullptr, int(m_result.rules.size())));
 }
 
 } // namespace Switchyard

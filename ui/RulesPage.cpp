@@ -275,7 +275,7 @@ void RulesPage::deleteSelected()
             showMessage(tr("Not deleted: %1").arg(error), true);
         return;
     }
-    showMessage(tr("Deleted %n rule(s).", nullptr, int(rows.size())), false);
+    showMessage(tr("Deleted %Ln rule(s).", nullptr, int(rows.size())), false);
     // Keep the user's place: select what now sits where the first one was.
     if (m_model->rowCount() > 0)
         selectRows({std::min(rows.constFirst(), m_model->rowCount() - 1)});
@@ -349,7 +349,7 @@ void RulesPage::importList()
         return;
     }
     showMessage(
-        tr("Imported %n rule(s) from %1; %2 line(s) skipped.", nullptr, int(imported.size()))
+        tr("Imported %Ln rule(s) from %1; %2 line(s) skipped.", nullptr, int(imported.size()))
             .arg(source)
             .arg(dialog.result().issues.size()),
         false);

@@ -270,11 +270,11 @@ QString TrafficPage::importHar(const QString& path)
     setCapturing(false);
     m_model->addImported(imported.events);
     QString message =
-        tr("Imported %n entries from %1; capture paused", nullptr, int(imported.events.size()))
+        tr("Imported %Ln entries from %1; capture paused", nullptr, int(imported.events.size()))
             .arg(QFileInfo(path).fileName());
     if (!imported.warnings.isEmpty())
         message +=
-            QLatin1String(" · ") + tr("%n entries skipped", nullptr, int(imported.warnings.size()));
+            QLatin1String(" · ") + tr("%Ln entries skipped", nullptr, int(imported.warnings.size()));
     m_messageLabel->setText(message);
     m_messageLabel->setToolTip(imported.warnings.join(QLatin1Char('\n')));
     return {};
@@ -305,7 +305,7 @@ void TrafficPage::exportWithDialog(ExportScope scope)
         return;
     }
     m_messageLabel->setText(
-        tr("Exported %n entries to %1", nullptr, int(count)).arg(QFileInfo(path).fileName()));
+        tr("Exported %Ln entries to %1", nullptr, int(count)).arg(QFileInfo(path).fileName()));
 }
 
 void TrafficPage::importWithDialog()

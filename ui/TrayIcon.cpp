@@ -101,7 +101,7 @@ void TrayIcon::updateToolTip()
     QString text = QCoreApplication::applicationName() + u'\n' + m_proxy->statusText();
     if (m_proxy->isProxyEnabled()) {
         const SpeedMeter* speed = m_proxy->speed();
-        text += u'\n' + tr("↑ %1  ↓ %2  ·  %n connection(s)", nullptr, m_proxy->activeConnections())
+        text += u'\n' + tr("↑ %1  ↓ %2  ·  %Ln connection(s)", nullptr, m_proxy->activeConnections())
                             .arg(SpeedMeter::formatRate(speed->bytesUpPerSecond()),
                                  SpeedMeter::formatRate(speed->bytesDownPerSecond()));
     }
