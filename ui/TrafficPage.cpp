@@ -273,8 +273,8 @@ QString TrafficPage::importHar(const QString& path)
         tr("Imported %Ln entries from %1; capture paused", nullptr, int(imported.events.size()))
             .arg(QFileInfo(path).fileName());
     if (!imported.warnings.isEmpty())
-        message +=
-            QLatin1String(" · ") + tr("%Ln entries skipped", nullptr, int(imported.warnings.size()));
+        message += QLatin1String(" · ") +
+                   tr("%Ln entries skipped", nullptr, int(imported.warnings.size()));
     m_messageLabel->setText(message);
     m_messageLabel->setToolTip(imported.warnings.join(QLatin1Char('\n')));
     return {};

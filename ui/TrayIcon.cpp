@@ -101,9 +101,10 @@ void TrayIcon::updateToolTip()
     QString text = QCoreApplication::applicationName() + u'\n' + m_proxy->statusText();
     if (m_proxy->isProxyEnabled()) {
         const SpeedMeter* speed = m_proxy->speed();
-        text += u'\n' + tr("↑ %1  ↓ %2  ·  %Ln connection(s)", nullptr, m_proxy->activeConnections())
-                            .arg(SpeedMeter::formatRate(speed->bytesUpPerSecond()),
-                                 SpeedMeter::formatRate(speed->bytesDownPerSecond()));
+        text +=
+            u'\n' + tr("↑ %1  ↓ %2  ·  %Ln connection(s)", nullptr, m_proxy->activeConnections())
+                        .arg(SpeedMeter::formatRate(speed->bytesUpPerSecond()),
+                             SpeedMeter::formatRate(speed->bytesDownPerSecond()));
     }
     m_tray->setToolTip(text);
 }
