@@ -2,8 +2,10 @@
 # Builds the Debian package from this checkout and checks it the way a user gets
 # it (Debian 12; run from CI, as root or not):
 #
-#   bash packaging/check-deb.sh [--apt-install] [--reuse] [BUILD_DIR]
+#   bash packaging/check-deb.sh [--apt-install] [--chroot] [--reuse] [BUILD_DIR]
 #
+# --chroot (root, network to deb.debian.org): also debootstrap a minimal Debian 12,
+# `apt-get install` the package there and proxy a request with that binary.
 # --reuse packages BUILD_DIR as it is (already configured and built, e.g. the CI
 # preset's build/ci) instead of configuring a Release build there.
 # 1. configure a Release build in BUILD_DIR (default build/package-check), build
@@ -32,10 +34,12 @@
 set -euo pipefail
 
 APT_INSTALL=0
+CHROOT_INSTALL=0
 REUSE_BUILD=0
 while [[ ${1:-} == --* ]]; do
     case $1 in
     --apt-install) APT_INSTALL=1 ;;
+    --chroot) CHROOT_INSTALL=1 ;;
     --reuse) REUSE_BUILD=1 ;;
     *) echo "check-deb: unknown option $1" >&2; exit 2 ;;
     esac
@@ -54,6 +58,9 @@ cleanup() {
         kill "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
     done
+    if [[ -d $WORK/chroot/proc ]] && mountpoint -q "$WORK/chroot/proc"; then
+        umount "$WORK/chroot/proc" || true
+    fi
     if ((APT_INSTALLED)); then
         DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 purge -y -q switchyard \
             >/dev/null || echo "check-deb: could not purge switchyard" >&2
@@ -255,6 +262,40 @@ if ((APT_INSTALL)); then
     APT_INSTALLED=1
     [[ $(/usr/bin/switchyard --version) == "switchyard $VERSION" ]] || fail "/usr/bin/switchyard --version"
     command -v switchyard | grep -qx /usr/bin/switchyard || fail "switchyard is not on the PATH"
+fi
+
+if ((CHROOT_INSTALL)); then
+    # The honest test of "installs on a clean Debian 12": a minimal bookworm
+    # made by debootstrap, the package installed there by apt from the archive,
+    # and the installed binary serving a request (the chroot shares this
+    # machine's loopback, so the origin and curl stay outside it).
+    step "a clean Debian 12 (debootstrap --variant=minbase bookworm)"
+    ((EUID == 0)) || fail "--chroot needs root"
+    command -v debootstrap >/dev/null || fail "--chroot needs debootstrap"
+    CHROOT=$WORK/chroot
+    debootstrap --variant=minbase bookworm "$CHROOT" http://deb.debian.org/debian \
+        >"$WORK/debootstrap.log" 2>&1 || { tail -20 "$WORK/debootstrap.log"; fail "debootstrap"; }
+    step "apt-get install ./$(basename "$DEB") in the clean system"
+    cp /etc/resolv.conf "$CHROOT/etc/resolv.conf"
+    cp "$DEB" "$CHROOT/tmp/"
+    mount --bind /proc "$CHROOT/proc"
+    chroot "$CHROOT" env DEBIAN_FRONTEND=noninteractive sh -c \
+        "apt-get update -qq && apt-get install -y -q /tmp/$(basename "$DEB")" >"$WORK/chroot-apt.log" 2>&1 ||
+        { tail -30 "$WORK/chroot-apt.log"; fail "apt-get install in the clean system"; }
+    [[ $(chroot "$CHROOT" switchyard --version) == "switchyard $VERSION" ]] ||
+        fail "switchyard --version in the clean system"
+    step "the binary installed in the clean system proxies a request"
+    chroot_port=$(free_port)
+    chroot "$CHROOT" env HOME=/root timeout 30 switchyard --headless --listen "127.0.0.1:$chroot_port" \
+        2>"$WORK/chroot-proxy.log" &
+    chroot_pid=$!
+    PIDS+=("$chroot_pid")
+    wait_for 10 grep -q "listening on 127.0.0.1:$chroot_port" "$WORK/chroot-proxy.log" ||
+        { cat "$WORK/chroot-proxy.log"; fail "switchyard in the clean system did not listen"; }
+    body=$(curl -sS --max-time 10 -x "http://127.0.0.1:$chroot_port" \
+        "http://127.0.0.1:$origin_port/hello.txt") || fail "curl through the clean system's proxy"
+    [[ $body == "$token" ]] || fail "the clean system's proxy returned '$body'"
+    cat "$WORK/chroot-proxy.log"
 fi
 
 step "passed"
