@@ -99,7 +99,8 @@ if ((REUSE_BUILD)); then
     # compiling everything a second time.
     [[ -f $BUILD_DIR/CMakeCache.txt ]] || fail "--reuse: $BUILD_DIR is not a configured build"
     step "build (reusing $BUILD_DIR)"
-    cmake --build "$BUILD_DIR" --target switchyard || fail "build"
+    # Everything the install rules take (the program, icons, man page).
+    cmake --build "$BUILD_DIR" || fail "build"
 else
     step "configure (Release, $BUILD_DIR)"
     cmake -S "$SOURCE_DIR" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
