@@ -426,20 +426,30 @@ QString TcpStream::peerString() const
     return peerStringOf(m_fd);
 }
 
+namespace {
+
+// The address and port getpeername()/getsockname() filled in. Dual-stack
+// sockets report IPv4 peers as ::ffff:a.b.c.d; those come back as IPv4.
+QPair<QHostAddress, quint16> endpointOf(const sockaddr_storage& storage)
+{
+    const QHostAddress address(reinterpret_cast<const sockaddr*>(&storage));
+    const quint16 port = storage.ss_family == AF_INET6
+                             ? ntohs(reinterpret_cast<const sockaddr_in6*>(&storage)->sin6_port)
+                             : ntohs(reinterpret_cast<const sockaddr_in*>(&storage)->sin_port);
+    bool isV4 = false;
+    const quint32 v4 = address.toIPv4Address(&isV4);
+    return {isV4 ? QHostAddress(v4) : address, port};
+}
+
+} // namespace
+
 QPair<QHostAddress, quint16> TcpStream::peerOf(int fd)
 {
     sockaddr_storage storage{};
     socklen_t length = sizeof storage;
     if (fd < 0 || ::getpeername(fd, reinterpret_cast<sockaddr*>(&storage), &length) != 0)
         return {};
-    const QHostAddress address(reinterpret_cast<sockaddr*>(&storage));
-    const quint16 port = storage.ss_family == AF_INET6
-                             ? ntohs(reinterpret_cast<sockaddr_in6*>(&storage)->sin6_port)
-                             : ntohs(reinterpret_cast<sockaddr_in*>(&storage)->sin_port);
-    // Dual-stack listeners report IPv4 clients as ::ffff:a.b.c.d.
-    bool isV4 = false;
-    const quint32 v4 = address.toIPv4Address(&isV4);
-    return {isV4 ? QHostAddress(v4) : address, port};
+    return endpointOf(storage);
 }
 
 QString TcpStream::localString() const
@@ -448,14 +458,9 @@ QString TcpStream::localString() const
     socklen_t length = sizeof storage;
     if (m_fd < 0 || ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&storage), &length) != 0)
         return {};
-    const QHostAddress address(reinterpret_cast<sockaddr*>(&storage));
-    const quint16 port = storage.ss_family == AF_INET6
-                             ? ntohs(reinterpret_cast<sockaddr_in6*>(&storage)->sin6_port)
-                             : ntohs(reinterpret_cast<sockaddr_in*>(&storage)->sin_port);
-    bool isV4 = false;
-    const quint32 v4 = address.toIPv4Address(&isV4);
-    if (isV4)
-        return QHostAddress(v4).toString() + u':' + QString::number(port);
+    const auto [address, port] = endpointOf(storage);
+    if (address.protocol() == QAbstractSocket::IPv4Protocol)
+        return address.toString() + u':' + QString::number(port);
     return u'[' + address.toString() + QStringLiteral("]:") + QString::number(port);
 }
 

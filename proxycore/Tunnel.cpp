@@ -112,16 +112,8 @@ void Tunnel::pumpSpliced(Direction& d)
 {
     SplicePipe& pipe = *d.pipe;
     for (int i = 0; i < kReadsPerTurn; ++i) {
-        if (pipe.pending > 0) {
-            const qint64 moved = d.spliceTo->spliceFromPipe(pipe.readFd(), pipe.pending);
-            if (moved < 0)
-                return; // failed() follows
-            pipe.pending -= moved;
-            if (pipe.pending > 0) {
-                d.from->setReadEnabled(false); // resumed by the other side's drained()
-                return;
-            }
-        }
+        if (!flushPipe(d))
+            return;
         if (!pipe.acquire()) {
             // Out of descriptors for a pipe: copying still works.
             d.splicing = false;
@@ -149,18 +141,26 @@ void Tunnel::pumpSpliced(Direction& d)
     }
     // Yielding to other connections: what is in the pipe must not wait for
     // more input that may never come.
-    if (pipe.pending > 0) {
-        const qint64 moved = d.spliceTo->spliceFromPipe(pipe.readFd(), pipe.pending);
-        if (moved < 0)
-            return;
-        pipe.pending -= moved;
-        if (pipe.pending > 0) {
-            d.from->setReadEnabled(false);
-            return;
-        }
-    }
+    if (!flushPipe(d))
+        return;
     pipe.release();
     d.from->setReadEnabled(true);
+}
+
+bool Tunnel::flushPipe(Direction& d)
+{
+    SplicePipe& pipe = *d.pipe;
+    if (pipe.pending == 0)
+        return true;
+    const qint64 moved = d.spliceTo->spliceFromPipe(pipe.readFd(), pipe.pending);
+    if (moved < 0)
+        return false; // failed() follows
+    pipe.pending -= moved;
+    if (pipe.pending > 0) {
+        d.from->setReadEnabled(false); // resumed by the other side's drained()
+        return false;
+    }
+    return true;
 }
 
 void Tunnel::endDirection(Direction& d)

@@ -51,6 +51,9 @@ private:
     };
     void pump(Direction& direction);
     void pumpSpliced(Direction& direction);
+    /// Sends what waits in the direction's pipe. False when the caller must
+    /// stop: the receiver is full (reading pauses until it drains) or failed.
+    bool flushPipe(Direction& direction);
     void endDirection(Direction& direction);
     void onFailed(Stream* stream);
     void checkDone();
