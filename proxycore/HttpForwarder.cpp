@@ -59,6 +59,8 @@ HttpForwarder::HttpForwarder(EngineContext* context, Stream* client, Request req
 
 HttpForwarder::~HttpForwarder()
 {
+    if (m_watched && m_watched != m_origin && m_watchedIn)
+        m_watchedIn->stopWatching(m_watched, this);
     delete m_origin;
 }
 
@@ -120,7 +122,7 @@ void HttpForwarder::start()
 {
     m_clock.start();
     m_pendingToOrigin.append(serializedHead());
-    if (Stream* pooled = m_context->pool->take(m_poolKey)) {
+    if (Stream* pooled = m_context->pool->take(m_poolKey, this)) {
         m_reusedConnection = true;
         m_event->connectUs = 0;
         attach(pooled);
@@ -176,13 +178,15 @@ void HttpForwarder::attach(Stream* origin)
     // lists on every request. A dialed one must leave its connector, which goes.
     if (origin->parent())
         origin->setParent(nullptr);
-    m_originReadyRead =
-        connect(origin, &Stream::readyRead, this, &HttpForwarder::onOriginReadyRead);
-    // drained() only matters while a request body waits for room (bodyDrained);
-    // a request without one saves a connection made and cut per request.
-    if (m_request.hasBody)
+    if (origin != m_watched) {
+        detachOrigin();
+        m_watched = origin;
+        m_originReadyRead =
+            connect(origin, &Stream::readyRead, this, &HttpForwarder::onOriginReadyRead);
         m_originDrained = connect(origin, &Stream::drained, this, &HttpForwarder::onOriginDrained);
-    m_originFailed = connect(origin, &Stream::failed, this, &HttpForwarder::onOriginFailed);
+        m_originFailed = connect(origin, &Stream::failed, this, &HttpForwarder::onOriginFailed);
+    }
+    m_watchedIn = nullptr;
     origin->cork();
     while (!m_pendingToOrigin.isEmpty()) {
         const QByteArrayView front = m_pendingToOrigin.front();
@@ -198,10 +202,33 @@ void HttpForwarder::attach(Stream* origin)
 
 void HttpForwarder::detachOrigin()
 {
+    if (!m_watched)
+        return;
     disconnect(m_originReadyRead);
-    if (m_originDrained)
-        disconnect(m_originDrained);
+    disconnect(m_originDrained);
     disconnect(m_originFailed);
+    // Idle in the pool: the pool watches it from now on.
+    if (m_watched != m_origin && m_watchedIn)
+        m_watchedIn->stopWatching(m_watched, this);
+    m_watched = nullptr;
+    m_watchedIn = nullptr;
+}
+
+void HttpForwarder::reportIdleActivity()
+{
+    // Only the connection this forwarder left in the pool is still connected.
+    if (m_watched && m_watchedIn)
+        m_watchedIn->reportIdleActivity(m_watched);
+}
+
+void HttpForwarder::originTakenBack(Stream* stream)
+{
+    Q_ASSERT(stream == m_watched);
+    disconnect(m_originReadyRead);
+    disconnect(m_originDrained);
+    disconnect(m_originFailed);
+    m_watched = nullptr;
+    m_watchedIn = nullptr;
 }
 
 void HttpForwarder::writeToOrigin(QByteArrayView data)
@@ -247,6 +274,8 @@ bool HttpForwarder::canAcceptBody() const
 
 void HttpForwarder::onOriginDrained()
 {
+    if (!m_origin)
+        return; // idle in the pool
     Q_EMIT bodyDrained();
 }
 
@@ -260,7 +289,11 @@ void HttpForwarder::onClientDrained()
 
 void HttpForwarder::onOriginReadyRead()
 {
-    if (m_done || !m_origin || m_readingOrigin)
+    if (!m_origin) {
+        reportIdleActivity();
+        return;
+    }
+    if (m_done || m_readingOrigin)
         return;
     m_readingOrigin = true;
     char* buffer = ScratchBuffer::data();
@@ -459,6 +492,10 @@ void HttpForwarder::onOriginEnded()
 
 void HttpForwarder::onOriginFailed()
 {
+    if (!m_origin) {
+        reportIdleActivity();
+        return;
+    }
     if (m_done)
         return;
     m_originReusable = false;
@@ -530,14 +567,17 @@ void HttpForwarder::complete()
         m_dialer = nullptr;
     }
     if (m_origin) {
-        detachOrigin();
         if (m_originReusable && m_responseComplete && m_requestComplete &&
             m_origin->pendingBytes() == 0) {
-            m_context->pool->put(m_poolKey, m_origin); // takes it over
+            // The pool takes it over; the connections stay for the next request.
+            m_watchedIn = m_context->pool;
+            Stream* origin = std::exchange(m_origin, nullptr);
+            m_context->pool->put(m_poolKey, origin, this);
         } else {
+            detachOrigin();
             m_origin->deleteLater();
+            m_origin = nullptr;
         }
-        m_origin = nullptr;
     }
     Q_EMIT finished(m_request.clientKeepAlive && !m_closeClientAfter);
 }

@@ -4,10 +4,12 @@
 #include "CoarseTimer.h"
 #include "EngineContext.h"
 #include "HttpParser.h"
+#include "OriginPool.h"
 #include "OutboundFailure.h"
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QPointer>
 #include <QTimer>
 
 namespace Switchyard {
@@ -22,7 +24,7 @@ class Stream;
 /// request body, parses the response and streams it to the client re-framed for
 /// the client's HTTP version. Errors before any response byte reached the client
 /// become a readable error response.
-class HttpForwarder : public QObject, private HttpMessageHandler
+class HttpForwarder : public QObject, private HttpMessageHandler, private OriginPoolWatcher
 {
     Q_OBJECT
 public:
@@ -82,7 +84,10 @@ private:
     void onDialFailed(const OutboundFailure& failure);
     QByteArray serializedHead() const;
     void attach(Stream* origin);
+    /// Cuts this forwarder's connections to the origin it watches.
     void detachOrigin();
+    void originTakenBack(Stream* stream) override;
+    void reportIdleActivity();
     void writeToOrigin(QByteArrayView data);
     void onOriginReadyRead();
     void onOriginDrained();
@@ -102,8 +107,13 @@ private:
     LogEvent* m_event;
     HttpParser m_responseParser;
     QString m_poolKey; ///< built once: looked up at the start and used again at the end
-    /// The origin's connections to this forwarder, cut one by one when it leaves
-    /// (cheaper than a disconnect by receiver, which walks every connection).
+    /// The stream whose signals reach this forwarder: the origin in use, or
+    /// the one this forwarder put back in the pool and may take again for the
+    /// client's next request (then nothing is connected anew).
+    QPointer<Stream> m_watched;
+    QPointer<OriginPool> m_watchedIn; ///< the pool m_watched idles in, if it does
+    /// The connections to m_watched, cut one by one when it leaves (cheaper
+    /// than a disconnect by receiver, which walks every connection).
     QMetaObject::Connection m_originReadyRead;
     QMetaObject::Connection m_originDrained;
     QMetaObject::Connection m_originFailed;

@@ -5,12 +5,14 @@
 #include "EngineFixture.h"
 #include "LoopbackOrigin.h"
 #include "RawHttpClient.h"
+#include "ScriptedServer.h"
 
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+#include <sys/resource.h>
 
 using namespace Switchyard;
 
@@ -42,6 +44,7 @@ private Q_SLOTS:
     void largeDownload_data();
     void largeDownload();
     void keepAliveReuse();
+    void originClosesIdleConnection();
     void pipelining();
     void hopByHopRemoved_data();
     void hopByHopRemoved();
@@ -295,6 +298,59 @@ void TestHttpForward::keepAliveReuse()
     QVERIFY(result.transfers.at(1).body == BytePattern::bytes(0, 200));
     QCOMPARE(origin.requests().size(), 2);
     QCOMPARE(origin.connectionCount(), 1); // and the proxy reused its origin connection
+}
+
+namespace {
+
+qint64 processCpuMs()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return (qint64(usage.ru_utime.tv_sec) + usage.ru_stime.tv_sec) * 1000 +
+           (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000;
+}
+
+} // namespace
+
+void TestHttpForward::originClosesIdleConnection()
+{
+    // The origin answers with keep-alive, then closes the connection. The
+    // client's forwarder, which put the connection in the pool and still listens
+    // to it, must have the pool drop it: a closed socket nobody reads would keep
+    // the engine thread busy, and the next request would be written into it.
+    ScriptedServer origin({{"\r\n\r\n", 0, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", true}},
+                          true);
+    QVERIFY(origin.start());
+    const QByteArray authority = "127.0.0.1:" + QByteArray::number(origin.port());
+    auto request = [&](const QByteArray& path) {
+        return "GET http://" + authority + path + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n";
+    };
+    RawHttpClient client;
+    QVERIFY2(client.connectTo(m_engine.port()), qPrintable(client.errorString()));
+    QVERIFY(client.write(request("/first")));
+    HttpMessage reply;
+    QVERIFY2(client.readResponse(&reply, "GET", 5000), qPrintable(client.errorString()));
+    QCOMPARE(reply.status, 200);
+    QVERIFY(origin.waitForClosed(0, 3000));
+    QTest::qWait(200); // the engine sees the close
+
+    const qint64 cpuBefore = processCpuMs();
+    QTest::qWait(600);
+    const qint64 idleCpuMs = processCpuMs() - cpuBefore;
+    QVERIFY2(idleCpuMs < 200,
+             qPrintable(QStringLiteral("%1 ms of CPU in 600 ms idle").arg(idleCpuMs)));
+
+    QVERIFY(client.write(request("/second")));
+    QVERIFY2(client.readResponse(&reply, "GET", 5000), qPrintable(client.errorString()));
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.body, QByteArray("ok"));
+    QCOMPARE(origin.connectionCount(), 2);
+    QVERIFY(origin.received().at(1).contains("GET /second "));
+    // A new connection was dialled, not the dead one taken and then retried.
+    const auto event = m_engine.waitForFinished(
+        [](const LogEvent& e) { return e.target.endsWith(QStringLiteral("/second")); });
+    QVERIFY(event.has_value());
+    QVERIFY2(event->connectUs > 0, qPrintable(QString::number(event->connectUs)));
 }
 
 void TestHttpForward::pipelining()
