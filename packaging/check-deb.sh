@@ -29,8 +29,9 @@
 # /usr/bin/switchyard, and `apt-get purge` (root only): use it in a throwaway
 # container.
 #
-# Needs: cmake, ninja-build, g++, the Qt build packages, dpkg-dev, fakeroot (not
-# as root), librsvg2-bin, desktop-file-utils, appstream, curl, python3, groff-base.
+# Needs: cmake, ninja-build, g++, the Qt build packages, libbrotli-dev, dpkg-dev,
+# fakeroot (not as root), librsvg2-bin, desktop-file-utils, appstream, curl,
+# python3, groff-base.
 set -euo pipefail
 
 APT_INSTALL=0
@@ -129,7 +130,7 @@ dpkg-deb --field "$DEB"
 [[ $(dpkg-deb --field "$DEB" Section) == net ]] || fail "section is not net"
 DEPENDS=$(dpkg-deb --field "$DEB" Depends)
 for dependency in libsecret-1-0 libqt6svg6 qt6-qpa-plugins libqt6widgets6 libqt6network6 \
-    libqt6keychain1 libc6; do
+    libqt6keychain1 libbrotli1 libc6; do
     grep -Eq "(^|, )$dependency( |,|$)" <<<"$DEPENDS" || fail "Depends lacks $dependency: $DEPENDS"
 done
 dpkg-deb --contents "$DEB" | awk '{print $6}' | sed 's|^\./|/|' >"$WORK/contents"

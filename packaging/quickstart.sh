@@ -17,7 +17,7 @@ set -euo pipefail
 BUILD_PACKAGES=(
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     qt6-translations-l10n qt6-svg-dev qtkeychain-qt6-dev libgl-dev libxkbcommon-dev
-    libsecret-1-0 cmake ninja-build g++ node-llhttp librsvg2-bin
+    libsecret-1-0 cmake ninja-build g++ node-llhttp librsvg2-bin libbrotli-dev
 )
 # What the test suite starts or drives, besides the above:
 TEST_PACKAGES=(

@@ -1,6 +1,7 @@
 #include "BodyDecoder.h"
 
 #include <QList>
+#include <brotli/decode.h>
 // next_in is const: zlib only reads the input.
 #define ZLIB_CONST
 #include <zlib.h>
@@ -94,6 +95,84 @@ BodyDecoder::Result BodyDecoder::inflateStream(const QByteArray& input, Wrapper 
     return result;
 }
 
+BodyDecoder::Result BodyDecoder::brotli(const QByteArray& body, qsizetype outputLimit)
+{
+    Result result;
+    BrotliDecoderState* state = BrotliDecoderCreateInstance(nullptr, nullptr, nullptr);
+    if (!state) {
+        result.status = Status::Failed;
+        result.error = tr("brotli could not start");
+        return result;
+    }
+    // The input goes in by steps: at an error the decoder drops what it has
+    // decoded but not yet handed out, so a damaged stream keeps its output up
+    // to the last step before the damage rather than the last window wrap.
+    constexpr size_t inputStep = 16 * 1024;
+    const auto* nextIn = reinterpret_cast<const uint8_t*>(body.constData());
+    size_t availIn = 0;
+    size_t remaining = size_t(body.size());
+    QByteArray out;
+    uint8_t chunk[64 * 1024];
+    BrotliDecoderResult code = BROTLI_DECODER_RESULT_ERROR;
+    bool limited = false;
+    for (;;) {
+        if (availIn == 0 && remaining > 0) {
+            availIn = qMin(remaining, inputStep);
+            remaining -= availIn;
+        }
+        uint8_t* nextOut = chunk;
+        size_t availOut = sizeof(chunk);
+        code =
+            BrotliDecoderDecompressStream(state, &availIn, &nextIn, &availOut, &nextOut, nullptr);
+        out.append(reinterpret_cast<const char*>(chunk), qsizetype(sizeof(chunk) - availOut));
+        // Out of input, the decoder may still hold decoded bytes it has not
+        // written out (libbrotli 1.0.9 does): take them, or a cut-off
+        // capture would lose its last tens of kilobytes.
+        while (code == BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT && out.size() <= outputLimit &&
+               BrotliDecoderHasMoreOutput(state)) {
+            size_t size = 0;
+            const uint8_t* pending = BrotliDecoderTakeOutput(state, &size);
+            out.append(reinterpret_cast<const char*>(pending), qsizetype(size));
+        }
+        if (out.size() > outputLimit) {
+            out.truncate(outputLimit);
+            limited = true;
+            break;
+        }
+        if (code == BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT && remaining > 0)
+            continue;
+        // SUCCESS, ERROR, or NEEDS_MORE_INPUT with every byte given: the
+        // capture ends inside the stream.
+        if (code != BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT)
+            break;
+    }
+    const BrotliDecoderErrorCode error = BrotliDecoderGetErrorCode(state);
+    BrotliDecoderDestroyInstance(state);
+
+    if (limited) {
+        result.status = Status::Partial;
+        result.error = tr("decoded body larger than %1 bytes").arg(outputLimit);
+    } else if (code == BROTLI_DECODER_RESULT_SUCCESS) {
+        // Bytes after the end of the stream are ignored, as for raw deflate.
+        result.status = Status::Decoded;
+    } else if (code == BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT) {
+        // Brotli has no magic number: a few bytes of anything can read as the
+        // start of a stream, so nothing decoded means nothing to show.
+        result.status = out.isEmpty() ? Status::Failed : Status::Partial;
+        result.error = tr("compressed data ends early");
+    } else if (!out.isEmpty()) {
+        result.status = Status::Partial;
+        result.error = tr("compressed data is damaged after %1 bytes").arg(out.size());
+    } else {
+        // The library's name of the error, such as "PADDING_1".
+        result.status = Status::Failed;
+        result.error = tr("not valid brotli data (%1)")
+                           .arg(QString::fromLatin1(BrotliDecoderErrorString(error)));
+    }
+    result.body = std::move(out);
+    return result;
+}
+
 QByteArray BodyDecoder::contentEncoding(const HeaderList& headers)
 {
     QList<QByteArray> values;
@@ -138,6 +217,8 @@ BodyDecoder::Result BodyDecoder::decode(const QByteArray& body, QByteArrayView c
             step = inflate(current, false, outputLimit);
         } else if (*it == "deflate") {
             step = inflate(current, true, outputLimit);
+        } else if (*it == "br") {
+            step = brotli(current, outputLimit);
         } else {
             result.status = Status::Unsupported;
             result.error = tr("the %1 content coding is not decoded").arg(QString::fromLatin1(*it));

@@ -10,9 +10,10 @@
 namespace Switchyard {
 
 /// Undoes the Content-Encoding of a captured body for display and export: gzip
-/// (and x-gzip) and deflate (zlib-wrapped, or raw as some servers send it),
-/// several of them in sequence ("gzip, deflate"). A body cut off by the capture
-/// cap decodes as far as it goes. Brotli is not decoded (no dependency on it yet).
+/// (and x-gzip), deflate (zlib-wrapped, or raw as some servers send it) and br
+/// (brotli, with the system libbrotlidec), several of them in sequence ("gzip,
+/// deflate", "br, gzip"). A body cut off by the capture cap decodes as far as it
+/// goes. Other codings (zstd, compress …) are left as they are: Unsupported.
 class BodyDecoder
 {
     Q_DECLARE_TR_FUNCTIONS(BodyDecoder)
@@ -21,7 +22,7 @@ public:
         Identity,    ///< no content coding: body is the input as it was
         Decoded,     ///< every coding undone
         Partial,     ///< decoded as far as the data (or the output cap) went
-        Unsupported, ///< a coding this decoder does not know (br, zstd …): body is the input
+        Unsupported, ///< a coding this decoder does not know (zstd …): body is the input
         Failed,      ///< the data is not what the coding says: body is the input
     };
 
@@ -48,6 +49,10 @@ public:
     /// One zlib stream: gzip and zlib are told apart by their header; raw
     /// deflate is tried when allowRaw and neither header is there.
     static Result inflate(const QByteArray& body, bool allowRaw, qsizetype outputLimit);
+    /// One brotli stream (RFC 7932). Brotli has no magic number, so a few bytes
+    /// of anything can look like the start of a stream: input that ends before
+    /// any output is Failed, not Partial.
+    static Result brotli(const QByteArray& body, qsizetype outputLimit);
 
 private:
     enum class Wrapper { Auto, Raw };

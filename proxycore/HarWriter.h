@@ -19,7 +19,7 @@ namespace Switchyard {
 /// How Switchyard's events map onto HAR:
 ///  - Plain HTTP: one entry per exchange, headers as forwarded, cookies parsed
 ///    from Cookie / Set-Cookie, bodies as captured. A response body with a
-///    Content-Encoding gzip or deflate is decoded into content.text (as HAR
+///    Content-Encoding gzip, deflate or br is decoded into content.text (as HAR
 ///    asks) and the bytes as sent kept in _switchyard.responseBodyRaw.
 ///    Text that is valid UTF-8 goes in as text, anything else as base64 with
 ///    content.encoding "base64" (request bodies: postData._encoding "base64").

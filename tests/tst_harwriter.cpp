@@ -15,12 +15,48 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+#include <brotli/encode.h>
 
 using namespace Switchyard;
 
 namespace {
 
 constexpr qint64 someTimeMs = 1'760'000'000'123; // 2025-10-09, with milliseconds
+
+// Brotli made here with libbrotlienc; HarWriter decodes with libbrotlidec.
+QByteArray brotli(const QByteArray& data)
+{
+    size_t size = BrotliEncoderMaxCompressedSize(size_t(data.size()));
+    QByteArray out(qsizetype(size), Qt::Uninitialized);
+    if (!BrotliEncoderCompress(BROTLI_MAX_QUALITY, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_GENERIC,
+                               size_t(data.size()),
+                               reinterpret_cast<const uint8_t*>(data.constData()), &size,
+                               reinterpret_cast<uint8_t*>(out.data())))
+        qFatal("BrotliEncoderCompress failed");
+    out.truncate(qsizetype(size));
+    return out;
+}
+
+QByteArray script()
+{
+    QByteArray out;
+    for (int i = 0; i < 200; ++i)
+        out += "console.log(\"line " + QByteArray::number(i) + "\");\n";
+    return out;
+}
+
+// Not UTF-8, and too random for brotli to shrink: half the compressed stream
+// decodes to about half of it.
+QByteArray binaryBytes()
+{
+    QByteArray out;
+    quint32 x = 7;
+    for (int i = 0; i < 4096; ++i) {
+        x = x * 1103515245u + 12345u;
+        out += char(x >> 24);
+    }
+    return out;
+}
 
 LogEvent httpGet()
 {
@@ -177,13 +213,38 @@ LogEvent refusedAtCap()
     return e;
 }
 
-LogEvent brotliBinary()
+LogEvent brotliScript()
 {
     LogEvent e = httpGet();
     e.id = 9;
     e.target = QStringLiteral("http://example.test/app.js");
     e.responseHeaders = {{"Content-Type", "application/javascript"}, {"Content-Encoding", "br"}};
-    e.responseBody = QByteArray("\x1b\x03\x00\xf8\x25\x00\xa2\x70", 8);
+    e.responseBody = brotli(script());
+    e.bytesDown = quint64(e.responseBody.size());
+    return e;
+}
+
+// Binary, brotli, and cut off by the capture cap.
+LogEvent brotliBinaryCutOff()
+{
+    LogEvent e = httpGet();
+    e.id = 10;
+    e.target = QStringLiteral("http://example.test/blob.bin");
+    e.responseHeaders = {{"Content-Type", "application/octet-stream"}, {"Content-Encoding", "br"}};
+    const QByteArray whole = brotli(binaryBytes());
+    e.responseBody = whole.left(whole.size() / 2);
+    e.bytesDown = quint64(whole.size());
+    e.responseBodyTruncated = true;
+    return e;
+}
+
+LogEvent zstdBinary()
+{
+    LogEvent e = httpGet();
+    e.id = 11;
+    e.target = QStringLiteral("http://example.test/app.wasm");
+    e.responseHeaders = {{"Content-Type", "application/wasm"}, {"Content-Encoding", "zstd"}};
+    e.responseBody = QByteArray("\x28\xb5\x2f\xfd\x00\x58\x31\x00", 8);
     e.bytesDown = 8;
     e.responseBodyTruncated = true;
     return e;
@@ -191,8 +252,9 @@ LogEvent brotliBinary()
 
 QList<LogEvent> allSamples()
 {
-    return {httpGet(),   httpPostBinary(), httpGzip(),     connectTunnel(), socksTunnel(),
-            webSocket(), stillRunning(),   refusedAtCap(), brotliBinary()};
+    return {httpGet(),      httpPostBinary(),     httpGzip(),     connectTunnel(),
+            socksTunnel(),  webSocket(),          stillRunning(), refusedAtCap(),
+            brotliScript(), brotliBinaryCutOff(), zstdBinary()};
 }
 
 QJsonObject parseSingleEntry(const QByteArray& har)
@@ -228,6 +290,8 @@ private Q_SLOTS:
     void timingsAddUp_data();
     void timingsAddUp();
     void decodedContentKeepsRawBytes();
+    void brotliContentIsDecoded();
+    void cutOffBrotliDecodesInPart();
     void undecodableContentIsBase64();
     void readsForeignHar();
     void readErrors();
@@ -417,15 +481,51 @@ void TestHarWriter::decodedContentKeepsRawBytes()
         event.responseBody);
 }
 
+void TestHarWriter::brotliContentIsDecoded()
+{
+    const LogEvent event = brotliScript();
+    const QJsonObject entry = parseSingleEntry(HarWriter().toJson({event}));
+    const QJsonObject content = entry[u"response"][u"content"].toObject();
+    QCOMPARE(content.value(u"text").toString().toUtf8(), script());
+    QVERIFY(!content.contains(u"encoding"));
+    QVERIFY(!content.contains(u"comment"));
+    QCOMPARE(content.value(u"size").toInteger(), qint64(script().size()));
+    QCOMPARE(content.value(u"compression").toInteger(),
+             qint64(script().size()) - qint64(event.bytesDown));
+    QCOMPARE(
+        QByteArray::fromBase64(entry[u"_switchyard"][u"responseBodyRaw"].toString().toLatin1()),
+        event.responseBody);
+}
+
+void TestHarWriter::cutOffBrotliDecodesInPart()
+{
+    const LogEvent event = brotliBinaryCutOff();
+    const QJsonObject entry = parseSingleEntry(HarWriter().toJson({event}));
+    const QJsonObject content = entry[u"response"][u"content"].toObject();
+    QCOMPARE(content.value(u"encoding").toString(), QStringLiteral("base64"));
+    const QByteArray decoded = QByteArray::fromBase64(content.value(u"text").toString().toLatin1());
+    QVERIFY(!decoded.isEmpty());
+    QVERIFY(decoded.size() < binaryBytes().size());
+    QCOMPARE(decoded, binaryBytes().left(decoded.size()));
+    QCOMPARE(content.value(u"size").toInteger(), qint64(decoded.size()));
+    QVERIFY(!content.contains(u"compression"));
+    const QString comment = content.value(u"comment").toString();
+    QVERIFY2(comment.contains(u"decoded in part: compressed data ends early"), qPrintable(comment));
+    QVERIFY2(comment.contains(u"capture holds the first"), qPrintable(comment));
+    QCOMPARE(
+        QByteArray::fromBase64(entry[u"_switchyard"][u"responseBodyRaw"].toString().toLatin1()),
+        event.responseBody);
+}
+
 void TestHarWriter::undecodableContentIsBase64()
 {
-    const LogEvent event = brotliBinary();
+    const LogEvent event = zstdBinary();
     const QJsonObject entry = parseSingleEntry(HarWriter().toJson({event}));
     const QJsonObject content = entry[u"response"][u"content"].toObject();
     QCOMPARE(content.value(u"encoding").toString(), QStringLiteral("base64"));
     QCOMPARE(QByteArray::fromBase64(content.value(u"text").toString().toLatin1()),
              event.responseBody);
-    QVERIFY(content.value(u"comment").toString().contains(u"br"));
+    QVERIFY(content.value(u"comment").toString().contains(u"Content-Encoding zstd not decoded"));
     QVERIFY(!entry[u"_switchyard"].toObject().contains(u"responseBodyRaw"));
 }
 

@@ -1,4 +1,4 @@
-// Decoding and showing captured bodies (gzip, deflate, JSON, images, binary),
+// Decoding and showing captured bodies (gzip, deflate, brotli, JSON, images, binary),
 // the details pane with its masked secrets, "copy as curl" and the domain rule
 // of thumb of the context menu.
 
@@ -18,6 +18,7 @@
 #include <QTextCursor>
 #include <QTextDocument>
 #include <QToolButton>
+#include <brotli/encode.h>
 
 using namespace Switchyard;
 
@@ -28,6 +29,62 @@ namespace {
 
 const QByteArray sampleText =
     "The quick brown fox jumps over the lazy dog. " + QByteArray(300, 'z');
+
+// Brotli made here with libbrotlienc; the decoder under test uses libbrotlidec.
+QByteArray brotli(const QByteArray& data, int quality = BROTLI_MAX_QUALITY)
+{
+    size_t size = BrotliEncoderMaxCompressedSize(size_t(data.size()));
+    QByteArray out(qsizetype(size), Qt::Uninitialized);
+    if (!BrotliEncoderCompress(quality, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_GENERIC,
+                               size_t(data.size()),
+                               reinterpret_cast<const uint8_t*>(data.constData()), &size,
+                               reinterpret_cast<uint8_t*>(out.data())))
+        qFatal("BrotliEncoderCompress failed");
+    out.truncate(qsizetype(size));
+    return out;
+}
+
+// About 150 KB of words in a fixed pseudo-random order: compresses to more than
+// the decoder's 16 KiB input step, and a cut anywhere leaves some output.
+QByteArray manyWords()
+{
+    QByteArray out;
+    quint32 x = 1;
+    for (int i = 0; i < 20'000; ++i) {
+        x = x * 1103515245u + 12345u;
+        out += "word" + QByteArray::number((x >> 16) % 500) + ' ';
+    }
+    return out;
+}
+
+// Every byte value, then bytes in a fixed pseudo-random order: not UTF-8.
+QByteArray binaryBytes()
+{
+    QByteArray out;
+    for (int i = 0; i < 256; ++i)
+        out += char(i);
+    quint32 x = 7;
+    for (int i = 0; i < 5000; ++i) {
+        x = x * 1103515245u + 12345u;
+        out += char(x >> 24);
+    }
+    return out;
+}
+
+// A brotli stream written by hand (RFC 7932 section 9): a 64 KiB window and one
+// uncompressed meta-block holding data (at most 65,536 bytes). The stream is
+// not closed; the caller adds the byte that follows.
+QByteArray uncompressedBrotli(const QByteArray& data)
+{
+    // Bit 0: WBITS 16; bit 1: ISLAST 0; bits 2-3: MNIBBLES 4; bits 4-19:
+    // MLEN - 1; bit 20: ISUNCOMPRESSED; then zero bits to the byte boundary.
+    const quint32 header = (quint32(data.size() - 1) << 4) | (1u << 20);
+    QByteArray out;
+    out += char(header & 0xff);
+    out += char((header >> 8) & 0xff);
+    out += char(header >> 16);
+    return out + data;
+}
 
 QByteArray pngBytes(int width, int height)
 {
@@ -83,6 +140,8 @@ private Q_SLOTS:
     void decode_data();
     void decode();
     void decodeStopsAtOutputLimit();
+    void brotliCutOff();
+    void brotliDamaged();
     void present_data();
     void present();
     void hexDumpLayout();
@@ -124,8 +183,24 @@ void TestTrafficDetails::decode_data()
     QTest::newRow("truncated gzip")
         << gz.left(gz.size() / 2) << QByteArray("gzip") << S::Partial << QByteArray();
     QTest::newRow("not gzip") << sampleText << QByteArray("gzip") << S::Failed << sampleText;
-    QTest::newRow("brotli") << QByteArray("\x1b\x03\x00", 3) << QByteArray("br") << S::Unsupported
-                            << QByteArray("\x1b\x03\x00", 3);
+    const QByteArray json = R"({"id":7,"tags":["a","b"],"name":"na\u00efve"})";
+    const QByteArray words = manyWords();
+    QTest::newRow("br text") << brotli(sampleText) << QByteArray("br") << S::Decoded << sampleText;
+    QTest::newRow("br json") << brotli(json) << QByteArray("br") << S::Decoded << json;
+    QTest::newRow("br binary, any case")
+        << brotli(binaryBytes()) << QByteArray("BR") << S::Decoded << binaryBytes();
+    QTest::newRow("br, input in many steps")
+        << brotli(words) << QByteArray("br") << S::Decoded << words;
+    QTest::newRow("br, gzip") << Compression::gzip(brotli(sampleText)) << QByteArray("br, gzip")
+                              << S::Decoded << sampleText;
+    QTest::newRow("gzip, br") << brotli(gz) << QByteArray("gzip, br") << S::Decoded << sampleText;
+    QTest::newRow("br, bytes after the stream ignored")
+        << brotli(sampleText) + "junk" << QByteArray("br") << S::Decoded << sampleText;
+    QTest::newRow("not br") << sampleText << QByteArray("br") << S::Failed << sampleText;
+    QTest::newRow("br cut before any output") << QByteArray("\x1b\x03\x00", 3) << QByteArray("br")
+                                              << S::Failed << QByteArray("\x1b\x03\x00", 3);
+    QTest::newRow("zstd") << QByteArray("\x28\xb5\x2f\xfd\x00\x58\x31\x00", 8) << QByteArray("zstd")
+                          << S::Unsupported << QByteArray("\x28\xb5\x2f\xfd\x00\x58\x31\x00", 8);
 }
 
 void TestTrafficDetails::decode()
@@ -153,6 +228,72 @@ void TestTrafficDetails::decodeStopsAtOutputLimit()
     const BodyDecoder::Result result = BodyDecoder::decode(bomb, "gzip", 100'000);
     QCOMPARE(result.status, BodyDecoder::Status::Partial);
     QCOMPARE(result.body.size(), 100'000);
+
+    const QByteArray brBomb = brotli(QByteArray(10 * 1024 * 1024, '\0'), 5);
+    QVERIFY(brBomb.size() < 100);
+    const BodyDecoder::Result br = BodyDecoder::decode(brBomb, "br", 100'000);
+    QCOMPARE(br.status, BodyDecoder::Status::Partial);
+    QCOMPARE(br.body, QByteArray(100'000, '\0'));
+    QCOMPARE(br.error, QStringLiteral("decoded body larger than 100000 bytes"));
+    // The limit holds through a chain too.
+    const BodyDecoder::Result chained =
+        BodyDecoder::decode(Compression::gzip(brBomb), "br, gzip", 100'000);
+    QCOMPARE(chained.status, BodyDecoder::Status::Partial);
+    QCOMPARE(chained.body, QByteArray(100'000, '\0'));
+}
+
+void TestTrafficDetails::brotliCutOff()
+{
+    const QByteArray words = manyWords();
+    const QByteArray compressed = brotli(words);
+    QVERIFY(compressed.size() > 16 * 1024);
+    for (int eighths = 1; eighths < 8; ++eighths) {
+        const qsizetype cut = compressed.size() * eighths / 8;
+        const BodyDecoder::Result result = BodyDecoder::decode(compressed.left(cut), "br");
+        QCOMPARE(result.status, BodyDecoder::Status::Partial);
+        QCOMPARE(result.error, QStringLiteral("compressed data ends early"));
+        QVERIFY(!result.body.isEmpty());
+        QCOMPARE(result.body, words.left(result.body.size()));
+        // The words compress evenly, so the output keeps in step with the
+        // input; what the decoder holds back when the input ends (tens of
+        // kilobytes with libbrotli 1.0.9) must be taken too.
+        const qsizetype inStep = words.size() * cut / compressed.size();
+        QVERIFY2(result.body.size() > inStep - 8 * 1024,
+                 qPrintable(QStringLiteral("%1 bytes from %2 of %3, expected about %4")
+                                .arg(result.body.size())
+                                .arg(cut)
+                                .arg(compressed.size())
+                                .arg(inStep)));
+    }
+}
+
+void TestTrafficDetails::brotliDamaged()
+{
+    QByteArray data;
+    for (int i = 0; i < 40'000; ++i)
+        data += char('a' + i % 26);
+    const QByteArray stream = uncompressedBrotli(data);
+    // Closed with an empty last meta-block (ISLAST, ISLASTEMPTY) it is whole.
+    const BodyDecoder::Result whole = BodyDecoder::decode(stream + '\x03', "br");
+    QCOMPARE(whole.status, BodyDecoder::Status::Decoded);
+    QCOMPARE(whole.body, data);
+    // A meta-block header with its reserved bit set: damaged after the output
+    // decoded so far, which must be a true prefix.
+    const BodyDecoder::Result damaged = BodyDecoder::decode(stream + '\x0e', "br");
+    QCOMPARE(damaged.status, BodyDecoder::Status::Partial);
+    QVERIFY(!damaged.body.isEmpty());
+    QVERIFY(damaged.body.size() < data.size());
+    QCOMPARE(damaged.body, data.left(damaged.body.size()));
+    QCOMPARE(damaged.error,
+             QStringLiteral("compressed data is damaged after %1 bytes").arg(damaged.body.size()));
+    // Damaged before any output: Failed, with the library's reason, body as sent.
+    const QByteArray early = uncompressedBrotli("abc") + '\x0e';
+    const BodyDecoder::Result failed = BodyDecoder::decode(early, "br");
+    QCOMPARE(failed.status, BodyDecoder::Status::Failed);
+    QCOMPARE(failed.body, early);
+    QVERIFY2(failed.error.startsWith(u"br: not valid brotli data (") &&
+                 failed.error.endsWith(u')') && failed.error.size() > 30,
+             qPrintable(failed.error));
 }
 
 void TestTrafficDetails::present_data()
@@ -203,10 +344,23 @@ void TestTrafficDetails::present_data()
                             << QByteArray("\x00\x01\x02\x03hello\xff", 10) << false << K::Hex
                             << QStringLiteral("00000000  00 01 02 03 68 65 6c 6c  6f ff")
                             << QStringLiteral("Binary");
-    QTest::newRow("brotli shown as sent")
-        << HeaderList{{"Content-Type", "text/html"}, {"Content-Encoding", "br"}}
-        << QByteArray("\x1b\x03\x00\xf8\x25", 5) << false << K::Hex << QStringLiteral("00000000")
-        << QStringLiteral("br");
+    QTest::newRow("brotli json") << HeaderList{{"Content-Type", "application/json"},
+                                               {"Content-Encoding", "br"}}
+                                 << brotli(json) << false << K::Json << QStringLiteral("{\n")
+                                 << QStringLiteral("Decoded from br");
+    QTest::newRow("brotli then gzip text")
+        << HeaderList{{"Content-Type", "text/plain"}, {"Content-Encoding", "br, gzip"}}
+        << Compression::gzip(brotli(sampleText)) << false << K::Text
+        << QStringLiteral("The quick brown fox") << QStringLiteral("Decoded from br, gzip");
+    const QByteArray words = brotli(manyWords());
+    QTest::newRow("brotli cut by the capture")
+        << HeaderList{{"Content-Type", "text/plain"}, {"Content-Encoding", "br"}}
+        << words.left(words.size() / 2) << true << K::Text << QStringLiteral("word")
+        << QStringLiteral("Decoded from br as far as it goes: compressed data ends early");
+    QTest::newRow("zstd shown as sent")
+        << HeaderList{{"Content-Type", "text/html"}, {"Content-Encoding", "zstd"}}
+        << QByteArray("\x28\xb5\x2f\xfd\x00\x58\x31\x00", 8) << false << K::Hex
+        << QStringLiteral("00000000  28 b5 2f fd") << QStringLiteral("Shown as sent (the zstd");
 }
 
 void TestTrafficDetails::present()
@@ -318,6 +472,14 @@ void TestTrafficDetails::paneDecodesBodies()
     QCOMPARE(pane.responseBody()->kind(), BodyPresentation::Kind::Json);
     QVERIFY(pane.responseBody()->text().contains(u"\"tags\": ["));
     QVERIFY(pane.responseBody()->notes().contains(u"gzip"));
+    LogEvent br = httpEvent();
+    br.responseHeaders = {{"Content-Type", "application/json"}, {"Content-Encoding", "br"}};
+    br.responseBody = brotli(R"({"id":7,"tags":["a","b"]})");
+    pane.setEvent(br);
+    QCOMPARE(pane.responseBody()->kind(), BodyPresentation::Kind::Json);
+    QVERIFY(pane.responseBody()->text().contains(u"\"tags\": ["));
+    QVERIFY(pane.responseBody()->notes().contains(u"Decoded from br"));
+    pane.setEvent(httpEvent());
     QCOMPARE(pane.requestBody()->kind(), BodyPresentation::Kind::Json);
     QVERIFY(pane.tabs()->isTabEnabled(TrafficDetailsPane::ResponseTab));
     const QString overview = pane.overview()->toPlainText();

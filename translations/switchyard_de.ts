@@ -73,6 +73,14 @@
         <source>the %1 content coding is not decoded</source>
         <translation>Die Inhaltskodierung %1 wird nicht dekodiert</translation>
     </message>
+    <message>
+        <source>brotli could not start</source>
+        <translation>brotli konnte nicht gestartet werden</translation>
+    </message>
+    <message>
+        <source>not valid brotli data (%1)</source>
+        <translation>Keine gültigen Brotli-Daten (%1)</translation>
+    </message>
 </context>
 <context>
     <name>BodyFormatter</name>

@@ -73,6 +73,14 @@
         <source>the %1 content coding is not decoded</source>
         <translation>la codificación de contenido %1 no se decodifica</translation>
     </message>
+    <message>
+        <source>brotli could not start</source>
+        <translation>brotli no pudo iniciarse</translation>
+    </message>
+    <message>
+        <source>not valid brotli data (%1)</source>
+        <translation>los datos brotli no son válidos (%1)</translation>
+    </message>
 </context>
 <context>
     <name>BodyFormatter</name>

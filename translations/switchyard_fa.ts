@@ -73,6 +73,14 @@
         <source>the %1 content coding is not decoded</source>
         <translation>کدگذاری محتوای %1 رمزگشایی نمی‌شود</translation>
     </message>
+    <message>
+        <source>brotli could not start</source>
+        <translation>‏brotli راه‌اندازی نشد</translation>
+    </message>
+    <message>
+        <source>not valid brotli data (%1)</source>
+        <translation>دادهٔ brotli معتبری نیست (%1)</translation>
+    </message>
 </context>
 <context>
     <name>BodyFormatter</name>

@@ -73,6 +73,14 @@
         <source>the %1 content coding is not decoded</source>
         <translation>кодирование содержимого %1 не распаковывается</translation>
     </message>
+    <message>
+        <source>brotli could not start</source>
+        <translation>не удалось запустить brotli</translation>
+    </message>
+    <message>
+        <source>not valid brotli data (%1)</source>
+        <translation>недопустимые данные brotli (%1)</translation>
+    </message>
 </context>
 <context>
     <name>BodyFormatter</name>

@@ -73,6 +73,14 @@
         <source>the %1 content coding is not decoded</source>
         <translation>不解码 %1 内容编码</translation>
     </message>
+    <message>
+        <source>brotli could not start</source>
+        <translation>brotli 无法启动</translation>
+    </message>
+    <message>
+        <source>not valid brotli data (%1)</source>
+        <translation>不是有效的 brotli 数据（%1）</translation>
+    </message>
 </context>
 <context>
     <name>BodyFormatter</name>
