@@ -1,6 +1,5 @@
 #include "TcpStream.h"
 
-#include <QSocketNotifier>
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
@@ -42,14 +41,10 @@ TcpStream::TcpStream(int fd, QObject* parent) : TcpStream(fd, State::Connected, 
 }
 
 TcpStream::TcpStream(int fd, State state, QObject* parent)
-    : Stream(parent), m_fd(fd), m_state(state)
+    : Stream(parent), m_fd(fd), m_state(state), m_watch(fd, this, this)
 {
-    m_readNotifier = new QSocketNotifier(qintptr(fd), QSocketNotifier::Read, this);
-    m_readNotifier->setEnabled(state == State::Connected);
-    connect(m_readNotifier, &QSocketNotifier::activated, this, &TcpStream::onReadable);
-    m_writeNotifier = new QSocketNotifier(qintptr(fd), QSocketNotifier::Write, this);
-    m_writeNotifier->setEnabled(state == State::Connecting);
-    connect(m_writeNotifier, &QSocketNotifier::activated, this, &TcpStream::onWritable);
+    m_watch.setReadEnabled(state == State::Connected);
+    m_watch.setWriteEnabled(state == State::Connecting);
 }
 
 TcpStream::~TcpStream()
@@ -106,7 +101,7 @@ template <typename ReadCall> qint64 TcpStream::receive(ReadCall readCall)
             return n;
         if (n == 0) {
             m_readEof = true;
-            m_readNotifier->setEnabled(false);
+            m_watch.setReadEnabled(false);
             return -1;
         }
         if (errno == EINTR)
@@ -161,7 +156,7 @@ qint64 TcpStream::spliceFromPipe(int pipeReadFd, qint64 size)
     }
     if (moved < size) {
         m_spliceWaiting = true;
-        updateWriteNotifier();
+        updateWriteInterest();
     }
     return moved;
 #else
@@ -224,7 +219,7 @@ bool TcpStream::writeNow(QByteArrayView data)
             return true;
     }
     m_out.append(data.data(), data.size());
-    updateWriteNotifier();
+    updateWriteInterest();
     return true;
 }
 
@@ -290,7 +285,7 @@ void TcpStream::uncork()
     }
     if (m_state == State::Connected && !m_kernelFull && !m_out.isEmpty() && m_error == 0)
         sendQueued({});
-    updateWriteNotifier();
+    updateWriteInterest();
 }
 
 bool TcpStream::flush()
@@ -300,34 +295,33 @@ bool TcpStream::flush()
     return m_out.isEmpty();
 }
 
-void TcpStream::updateWriteNotifier()
+void TcpStream::updateWriteInterest()
 {
-    m_writeNotifier->setEnabled(
-        m_state == State::Connecting ||
-        (m_state == State::Connected && (!m_out.isEmpty() || m_spliceWaiting)));
+    m_watch.setWriteEnabled(m_state == State::Connecting ||
+                            (m_state == State::Connected && (!m_out.isEmpty() || m_spliceWaiting)));
 }
 
-void TcpStream::onReadable()
+void TcpStream::socketReadable()
 {
     // Level-triggered: the owner reads until read() returns 0, or turns reading
     // off with setReadEnabled(false), or this fires again on the next turn.
     Q_EMIT readyRead();
 }
 
-void TcpStream::onWritable()
+void TcpStream::socketWritable()
 {
     if (m_state == State::Connecting) {
         int error = 0;
         socklen_t length = sizeof error;
         ::getsockopt(m_fd, SOL_SOCKET, SO_ERROR, &error, &length);
         if (error != 0) {
-            m_writeNotifier->setEnabled(false);
+            m_watch.setWriteEnabled(false);
             setFailed(error);
             return;
         }
         m_state = State::Connected;
-        updateWriteNotifier();
-        m_readNotifier->setEnabled(m_readWanted);
+        updateWriteInterest();
+        m_watch.setReadEnabled(m_readWanted);
         Q_EMIT connected();
         return;
     }
@@ -335,7 +329,7 @@ void TcpStream::onWritable()
         return;
     m_spliceWaiting = false; // the pipe's owner writes again on drained()
     const bool empty = flush();
-    updateWriteNotifier();
+    updateWriteInterest();
     if (!empty)
         return;
     if (m_shutdownRequested && !m_shutdownDone) {
@@ -349,7 +343,7 @@ void TcpStream::setReadEnabled(bool enabled)
 {
     m_readWanted = enabled;
     if (m_state == State::Connected && !m_readEof)
-        m_readNotifier->setEnabled(enabled);
+        m_watch.setReadEnabled(enabled);
 }
 
 void TcpStream::shutdownWrite()
@@ -369,8 +363,7 @@ void TcpStream::close()
 {
     if (m_fd < 0)
         return;
-    m_readNotifier->setEnabled(false);
-    m_writeNotifier->setEnabled(false);
+    m_watch.stop(false);
     ::close(m_fd);
     m_fd = -1;
     m_state = State::Closed;
@@ -381,8 +374,7 @@ void TcpStream::close()
 int TcpStream::releaseDescriptor()
 {
     const int fd = m_fd;
-    m_readNotifier->setEnabled(false);
-    m_writeNotifier->setEnabled(false);
+    m_watch.stop(true);
     m_fd = -1;
     m_state = State::Closed;
     return fd;
@@ -393,8 +385,8 @@ void TcpStream::setFailed(int error)
     if (m_error != 0)
         return;
     m_error = error;
-    m_readNotifier->setEnabled(false);
-    m_writeNotifier->setEnabled(false);
+    m_watch.setReadEnabled(false);
+    m_watch.setWriteEnabled(false);
     QMetaObject::invokeMethod(this, &TcpStream::emitFailed, Qt::QueuedConnection);
 }
 

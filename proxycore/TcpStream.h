@@ -1,12 +1,11 @@
 #pragma once
 
 #include "ByteQueue.h"
+#include "SocketWatch.h"
 #include "Stream.h"
 
 #include <QHostAddress>
 #include <QObject>
-
-class QSocketNotifier;
 
 namespace Switchyard {
 
@@ -14,7 +13,7 @@ namespace Switchyard {
 /// QTcpSocket it keeps no read buffer (unread bytes stay in the kernel, which is
 /// the back-pressure), supports half-close in both directions, and writes straight
 /// to the kernel, queueing only what the kernel does not take.
-class TcpStream : public Stream
+class TcpStream : public Stream, private SocketWatchHandler
 {
     Q_OBJECT
 public:
@@ -72,8 +71,8 @@ private:
     template <typename ReadCall> qint64 receive(ReadCall readCall);
     enum class State { Connecting, Connected, Closed };
     TcpStream(int fd, State state, QObject* parent);
-    void onReadable();
-    void onWritable();
+    void socketReadable() override;
+    void socketWritable() override;
     /// Sends the queue and then extra in one sendmsg; returns how much of extra went.
     qsizetype sendQueued(QByteArrayView extra);
     bool writeNow(QByteArrayView data);
@@ -81,12 +80,11 @@ private:
     bool flush();
     void setFailed(int error);
     void emitFailed();
-    void updateWriteNotifier();
+    void updateWriteInterest();
 
     int m_fd = -1;
     State m_state = State::Connected;
-    QSocketNotifier* m_readNotifier = nullptr;
-    QSocketNotifier* m_writeNotifier = nullptr;
+    SocketWatch m_watch;
     ByteQueue m_out;
     /// Small corked writes, gathered here (after everything in m_out). Its memory
     /// is kept from one response to the next, so corking costs no allocation.
