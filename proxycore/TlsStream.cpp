@@ -115,6 +115,11 @@ bool TlsStream::write(QByteArrayView data)
 
 qint64 TlsStream::pendingBytes() const
 {
+    // Once the connection is gone nothing more can leave: what is left is
+    // lost, not pending. A tunnel whose exit closed just after the client's
+    // last bytes arrived waited for them forever.
+    if (m_socket->state() == QAbstractSocket::UnconnectedState)
+        return 0;
     return m_socket->bytesToWrite() + m_socket->encryptedBytesToWrite();
 }
 
