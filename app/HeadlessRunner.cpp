@@ -1,7 +1,7 @@
 #include "HeadlessRunner.h"
 
 #include "Console.h"
-#include "HarWriter.h"
+#include "HarRecorder.h"
 
 #include <cstdio>
 
@@ -70,6 +70,14 @@ bool HeadlessRunner::start(const EngineSettings& settings, const QString& logPat
         return false;
     }
     m_logDiscarded = isNullDevice(m_log);
+    if (!m_harPath.isEmpty()) {
+        // Found out now, not after an hour of traffic.
+        const QString error = m_har.open(m_harPath);
+        if (!error.isEmpty()) {
+            Console::printError(error);
+            return false;
+        }
+    }
     m_engine->start(settings);
     return true;
 }
@@ -77,7 +85,7 @@ bool HeadlessRunner::start(const EngineSettings& settings, const QString& logPat
 void HeadlessRunner::setHarFile(const QString& path, bool maskSecrets)
 {
     m_harPath = path;
-    m_harMask = maskSecrets;
+    m_har.setMaskSensitiveHeaders(maskSecrets);
 }
 
 void HeadlessRunner::stop()
@@ -127,10 +135,10 @@ void HeadlessRunner::onStateChanged(Engine::State state, const QString& error)
 
 void HeadlessRunner::onEventsReady(const LogEventBatch& events)
 {
-    if (!m_harPath.isEmpty()) {
+    if (m_har.isOpen()) {
         for (const LogEvent& event : events) {
             if (event.phase == LogPhase::Finished)
-                m_harEvents.append(event);
+                m_har.add(event);
         }
     }
     if (m_logFailed || m_logDiscarded)
@@ -157,20 +165,24 @@ void HeadlessRunner::finish(int exitCode)
     m_stopDeadline.stop();
     m_log.flush();
     // A run that never listened has no traffic to record.
-    if (!m_harPath.isEmpty() && m_listening && !writeHar())
-        exitCode = 1;
+    if (m_har.isOpen()) {
+        if (!m_listening)
+            m_har.discard();
+        else if (!writeHar())
+            exitCode = 1;
+    }
     Q_EMIT finished(exitCode);
 }
 
 bool HeadlessRunner::writeHar()
 {
-    const QString error = HarWriter(m_harMask).writeFile(m_harPath, m_harEvents);
+    const QString error = m_har.commit();
     if (!error.isEmpty()) {
         Console::printError(error);
         return false;
     }
     Console::printStatus(
-        tr("Switchyard wrote %n exchanges to %1", nullptr, int(m_harEvents.size())).arg(m_harPath));
+        tr("Switchyard wrote %n exchanges to %1", nullptr, int(m_har.count())).arg(m_harPath));
     return true;
 }
 

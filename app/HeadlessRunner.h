@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Engine.h"
+#include "HarRecorder.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -56,8 +57,7 @@ private:
     bool m_logFailed = false;
     bool m_logDiscarded = false; ///< the log is the null device: lines are not formatted
     QString m_harPath;
-    bool m_harMask = true;
-    QList<LogEvent> m_harEvents;
+    HarRecorder m_har;
 };
 
 } // namespace Switchyard

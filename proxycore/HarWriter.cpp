@@ -379,7 +379,7 @@ QJsonObject HarWriter::entry(const LogEvent& event) const
     return out;
 }
 
-QString HarWriter::write(QIODevice* device, const QList<LogEvent>& events) const
+QByteArray HarWriter::documentHead() const
 {
     QJsonObject log{
         {QStringLiteral("version"), QStringLiteral("1.2")},
@@ -398,17 +398,34 @@ QString HarWriter::write(QIODevice* device, const QList<LogEvent>& events) const
     head.chop(1);
     head.prepend("{\"log\":");
     head.append(",\"entries\":[\n");
+    return head;
+}
+
+QByteArray HarWriter::entryLine(const LogEvent& event, bool first) const
+{
+    QByteArray line = QJsonDocument(entry(event)).toJson(QJsonDocument::Compact);
+    if (!first)
+        line.prepend(',');
+    line.append('\n');
+    return line;
+}
+
+QByteArray HarWriter::documentTail()
+{
+    return QByteArrayLiteral("]}}\n");
+}
+
+QString HarWriter::write(QIODevice* device, const QList<LogEvent>& events) const
+{
+    const QByteArray head = documentHead();
     if (device->write(head) != head.size())
         return writeError(device);
     for (qsizetype i = 0; i < events.size(); ++i) {
-        QByteArray line = QJsonDocument(entry(events.at(i))).toJson(QJsonDocument::Compact);
-        if (i + 1 < events.size())
-            line.append(',');
-        line.append('\n');
+        const QByteArray line = entryLine(events.at(i), i == 0);
         if (device->write(line) != line.size())
             return writeError(device);
     }
-    const QByteArray tail = "]}}\n";
+    const QByteArray tail = documentTail();
     if (device->write(tail) != tail.size())
         return writeError(device);
     return {};

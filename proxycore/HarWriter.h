@@ -59,6 +59,13 @@ public:
     /// existing file as it was. Returns an empty string on success.
     QString writeFile(const QString& path, const QList<LogEvent>& events) const;
 
+    /// The document in pieces, for writing it while exchanges still finish
+    /// (HarRecorder): the head up to the entries, one entry per line (first:
+    /// without the separating comma), and the tail.
+    QByteArray documentHead() const;
+    QByteArray entryLine(const LogEvent& event, bool first) const;
+    static QByteArray documentTail();
+
     /// The URL an entry gets: the target for HTTP, "<protocol>://host:port" for
     /// tunnels, "about:blank" when the event has none usable.
     static QString entryUrl(const LogEvent& event);

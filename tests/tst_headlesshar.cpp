@@ -51,6 +51,7 @@ private Q_SLOTS:
     void recordsTrafficAsValidHar();
     void unmaskedKeepsSecrets();
     void harNeedsHeadless();
+    void unwritableHarFailsAtStart();
 
 private:
     /// A running headless switchyard writing its HAR to harPath.
@@ -256,6 +257,28 @@ void TestHeadlessHar::harNeedsHeadless()
     QVERIFY(process.waitForFinished(processTimeoutMs));
     QCOMPARE(process.exitCode(), 1);
     QVERIFY(process.readAllStandardError().contains("--headless"));
+}
+
+void TestHeadlessHar::unwritableHarFailsAtStart()
+{
+    // Told before any traffic, not when the run ends.
+    const QString harPath = m_dir.filePath(QStringLiteral("no-such-folder/x.har"));
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("HOME"), m_dir.path());
+    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
+    process.setProcessEnvironment(environment);
+    const quint16 port = freePort();
+    QVERIFY(port != 0);
+    process.start(m_binary, {QStringLiteral("--headless"), QStringLiteral("--listen"),
+                             QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--config"),
+                             m_dir.filePath(QStringLiteral("no-settings.json")),
+                             QStringLiteral("--har"), harPath});
+    QVERIFY(process.waitForFinished(processTimeoutMs));
+    QCOMPARE(process.exitCode(), 1);
+    const QByteArray errors = process.readAllStandardError();
+    QVERIFY2(errors.contains("cannot open") && errors.contains("no-such-folder"), errors);
+    QVERIFY2(!errors.contains("listening on"), errors);
 }
 
 QTEST_GUILESS_MAIN(TestHeadlessHar)
