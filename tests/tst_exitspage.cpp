@@ -140,6 +140,7 @@ private Q_SLOTS:
     void validationErrors();
     void typeOptions();
     void addRenameDeleteWithKeychain();
+    void removeStoredPassword();
     void checkThroughRealExit();
     void checkDeadPortMarksExitFailing();
     void withoutKeychain();
@@ -477,6 +478,49 @@ void TestExitsPage::addRenameDeleteWithKeychain()
     };
     QTRY_VERIFY_WITH_TIMEOUT(entryGone(), kKeychainTimeoutMs);
     QVERIFY(!readAll(settingsPath()).contains("Office"));
+}
+
+void TestExitsPage::removeStoredPassword()
+{
+    const QString id = addThroughForm(u"Removable"_s, UpstreamProfile::Type::Socks5, u"127.0.0.1"_s,
+                                      1080, u"bob"_s, u"to-be-removed"_s);
+    QVERIFY(!id.isEmpty());
+    const QString key = SecretStore::profileKey(id);
+    bool found = false;
+    QTRY_VERIFY_WITH_TIMEOUT(!m_controller->isWaitingForPassword(id), kKeychainTimeoutMs);
+    QCOMPARE(secretToolLookup(key, &found), QByteArray("to-be-removed"));
+    m_page->selectExit(id);
+    QCheckBox* remove = m_page->form()->removePasswordBox();
+    QVERIFY(remove->isVisibleTo(m_page.get()));
+
+    // An empty password field keeps the stored one; only the box removes it.
+    QTest::mouseClick(m_page->saveButton(), Qt::LeftButton);
+    QTest::qWait(200);
+    QCOMPARE(secretToolLookup(key, &found), QByteArray("to-be-removed"));
+    QVERIFY(found);
+
+    remove->setChecked(true);
+    QVERIFY(!m_page->form()->passwordEdit()->isEnabled());
+    QSignalSpy handled(m_page.get(), &ExitsPage::passwordHandled);
+    QTest::mouseClick(m_page->saveButton(), Qt::LeftButton);
+    QVERIFY(handled.wait(kKeychainTimeoutMs));
+    QVERIFY2(m_page->messageLabel()->text().contains(u"removed"_s),
+             qPrintable(m_page->messageLabel()->text()));
+    const auto entryGone = [&] {
+        bool present = false;
+        secretToolLookup(key, &present);
+        return !present;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(entryGone(), kKeychainTimeoutMs);
+    // The exit goes on without a password (not blocked as one waiting for it),
+    // and the form no longer offers to remove one.
+    UpstreamProfile running;
+    QTRY_VERIFY_WITH_TIMEOUT(engineProfile(m_controller->engineSettings(), id, &running) &&
+                                 running.password.isEmpty(),
+                             kKeychainTimeoutMs);
+    QVERIFY(!m_controller->mayHaveStoredPassword(id));
+    QVERIFY(!remove->isVisibleTo(m_page.get()));
+    QVERIFY(m_page->form()->passwordEdit()->isEnabled());
 }
 
 void TestExitsPage::checkThroughRealExit()

@@ -1183,6 +1183,14 @@
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
+    <message>
+        <source>The password of “%1” was removed from the system keychain.</source>
+        <translation>Das Passwort von „%1“ wurde aus dem Schlüsselbund des Systems entfernt.</translation>
+    </message>
+    <message>
+        <source>The password of “%1” was not removed: %2</source>
+        <translation>Das Passwort von „%1“ wurde nicht entfernt: %2</translation>
+    </message>
 </context>
 <context>
     <name>Switchyard::HeadlessRunner</name>
@@ -1372,6 +1380,10 @@
     <message>
         <source>Not a usable proxy URI: %1</source>
         <translation>Keine verwendbare Proxy-URI: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Remove the stored password</source>
+        <translation>Gespeichertes Passwort &amp;entfernen</translation>
     </message>
 </context>
 <context>

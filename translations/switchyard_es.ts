@@ -1183,6 +1183,14 @@
         <source>Failed: %1</source>
         <translation>Error: %1</translation>
     </message>
+    <message>
+        <source>The password of “%1” was removed from the system keychain.</source>
+        <translation>La contraseña de “%1” se quitó del llavero del sistema.</translation>
+    </message>
+    <message>
+        <source>The password of “%1” was not removed: %2</source>
+        <translation>La contraseña de “%1” no se quitó: %2</translation>
+    </message>
 </context>
 <context>
     <name>Switchyard::HeadlessRunner</name>
@@ -1372,6 +1380,10 @@
     <message>
         <source>Not a usable proxy URI: %1</source>
         <translation>No es una URI de proxy utilizable: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Remove the stored password</source>
+        <translation>&amp;Quitar la contraseña guardada</translation>
     </message>
 </context>
 <context>

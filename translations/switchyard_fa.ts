@@ -1182,6 +1182,14 @@
         <source>Failed: %1</source>
         <translation>ناموفق: %1</translation>
     </message>
+    <message>
+        <source>The password of “%1” was removed from the system keychain.</source>
+        <translation>گذرواژهٔ «%1» از جاکلیدی سیستم حذف شد.</translation>
+    </message>
+    <message>
+        <source>The password of “%1” was not removed: %2</source>
+        <translation>گذرواژهٔ «%1» حذف نشد: %2</translation>
+    </message>
 </context>
 <context>
     <name>Switchyard::HeadlessRunner</name>
@@ -1369,6 +1377,10 @@
     <message>
         <source>Not a usable proxy URI: %1</source>
         <translation>‏URI پراکسی قابل استفاده نیست: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Remove the stored password</source>
+        <translation>&amp;حذف گذرواژهٔ ذخیره‌شده</translation>
     </message>
 </context>
 <context>

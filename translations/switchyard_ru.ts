@@ -1184,6 +1184,14 @@
         <source>Failed: %1</source>
         <translation>Ошибка: %1</translation>
     </message>
+    <message>
+        <source>The password of “%1” was removed from the system keychain.</source>
+        <translation>Пароль для «%1» удалён из системной связки ключей.</translation>
+    </message>
+    <message>
+        <source>The password of “%1” was not removed: %2</source>
+        <translation>Пароль для «%1» не удалён: %2</translation>
+    </message>
 </context>
 <context>
     <name>Switchyard::HeadlessRunner</name>
@@ -1375,6 +1383,10 @@
     <message>
         <source>Not a usable proxy URI: %1</source>
         <translation>Непригодный URI прокси: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Remove the stored password</source>
+        <translation>&amp;Удалить сохранённый пароль</translation>
     </message>
 </context>
 <context>

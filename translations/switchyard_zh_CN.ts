@@ -1182,6 +1182,14 @@
         <source>Failed: %1</source>
         <translation>失败：%1</translation>
     </message>
+    <message>
+        <source>The password of “%1” was removed from the system keychain.</source>
+        <translation>“%1”的密码已从系统密钥环中删除。</translation>
+    </message>
+    <message>
+        <source>The password of “%1” was not removed: %2</source>
+        <translation>“%1”的密码未删除：%2</translation>
+    </message>
 </context>
 <context>
     <name>Switchyard::HeadlessRunner</name>
@@ -1369,6 +1377,10 @@
     <message>
         <source>Not a usable proxy URI: %1</source>
         <translation>不是可用的代理 URI：%1</translation>
+    </message>
+    <message>
+        <source>&amp;Remove the stored password</source>
+        <translation>删除已存储的密码(&amp;R)</translation>
     </message>
 </context>
 <context>

@@ -128,7 +128,7 @@ void ExitsPage::showSelected()
         m_checkResult->clear();
         return;
     }
-    m_form->setProfile(*profile, !profile->username.isEmpty());
+    m_form->setProfile(*profile, m_controller->mayHaveStoredPassword(id));
     if (const ProfileCheckResult* result = m_controller->checkResult(id))
         onCheckFinished(id, *result);
     else if (m_checkingId != id)
@@ -164,6 +164,7 @@ bool ExitsPage::saveForm(bool asNew)
         return false;
     // Taken out of the form before the list refreshes and reloads the form.
     const QString password = m_form->passwordEdited() ? profile.password : QString();
+    const bool removePassword = !asNew && m_form->removePasswordRequested();
     profile.password.clear();
     QString error;
     if (!m_controller->saveProfile(profile, &error)) {
@@ -176,7 +177,28 @@ bool ExitsPage::saveForm(bool asNew)
     selectExit(profile.id);
     if (!password.isEmpty())
         storePassword(profile.id, profile.name, password);
+    else if (removePassword)
+        removeStoredPassword(profile.id, profile.name);
     return true;
+}
+
+void ExitsPage::removeStoredPassword(const QString& profileId, const QString& name)
+{
+    m_controller->removePassword(
+        profileId, this, [this, profileId, name](const SecretResult& result) {
+            if (result.ok()) {
+                showMessage(tr("The password of “%1” was removed from "
+                               "the system keychain.")
+                                .arg(name));
+                const UpstreamProfile* profile = m_controller->profile(profileId);
+                if (profile && selectedId() == profileId)
+                    m_form->setProfile(*profile, false);
+            } else {
+                showMessage(
+                    tr("The password of “%1” was not removed: %2").arg(name, result.message()));
+            }
+            Q_EMIT passwordHandled(profileId, result);
+        });
 }
 
 void ExitsPage::storePassword(const QString& profileId, const QString& name,

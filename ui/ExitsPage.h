@@ -79,6 +79,7 @@ protected:
 
 private:
     bool saveForm(bool asNew);
+    void removeStoredPassword(const QString& profileId, const QString& name);
     void storePassword(const QString& profileId, const QString& name, const QString& password);
     void onPasswordStored(const QString& profileId, const QString& name, const QString& password,
                           const SecretResult& result);

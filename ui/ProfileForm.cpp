@@ -17,6 +17,7 @@ ProfileForm::ProfileForm(QWidget* parent)
       m_fill(new QPushButton(tr("&Fill from URI"), this)), m_uriError(new QLabel(this)),
       m_name(new QLineEdit(this)), m_type(new QComboBox(this)), m_host(new QLineEdit(this)),
       m_port(new QSpinBox(this)), m_username(new QLineEdit(this)), m_password(new QLineEdit(this)),
+      m_removePassword(new QCheckBox(tr("&Remove the stored password"), this)),
       m_resolveAtExit(new QCheckBox(tr("Resolve names at the exit (no local DNS lookup)"), this)),
       m_allowSelfSigned(new QCheckBox(tr("Accept any certificate (self-signed)"), this)),
       m_selfSignedWarning(new QLabel(this)), m_error(new QLabel(this))
@@ -60,6 +61,7 @@ ProfileForm::ProfileForm(QWidget* parent)
     form->addRow(tr("&Port:"), m_port);
     form->addRow(tr("User na&me:"), m_username);
     form->addRow(tr("Pass&word:"), m_password);
+    form->addRow(QString(), m_removePassword);
     form->addRow(QString(), m_resolveAtExit);
     form->addRow(QString(), m_allowSelfSigned);
     form->addRow(QString(), m_selfSignedWarning);
@@ -71,6 +73,14 @@ ProfileForm::ProfileForm(QWidget* parent)
     connect(m_allowSelfSigned, &QCheckBox::toggled, this, &ProfileForm::updateOptions);
     // Only what the user types counts as a new password (see passwordEdited()).
     connect(m_password, &QLineEdit::textEdited, this, [this] { m_passwordEdited = true; });
+    // Removing and typing a new one at once would contradict each other.
+    connect(m_removePassword, &QCheckBox::toggled, this, [this](bool remove) {
+        if (remove) {
+            m_password->clear();
+            m_passwordEdited = false;
+        }
+        updateOptions();
+    });
 
     clear();
 }
@@ -106,7 +116,7 @@ void ProfileForm::updateOptions()
                                     m_allowSelfSigned->isChecked());
     // SOCKS4a carries a user id and no password.
     const bool socks4a = kind == UpstreamProfile::Type::Socks4a;
-    m_password->setEnabled(!socks4a);
+    m_password->setEnabled(!socks4a && !m_removePassword->isChecked());
     m_username->setPlaceholderText(socks4a ? tr("user id (optional)") : tr("optional"));
 }
 
@@ -123,6 +133,8 @@ void ProfileForm::setProfile(const UpstreamProfile& profile, bool hasStoredPassw
                                        ? tr("unchanged (in the system keychain); type to replace")
                                        : tr("optional; kept in the system keychain"));
     m_passwordEdited = false;
+    m_removePassword->setChecked(false);
+    m_removePassword->setVisible(hasStoredPassword);
     m_resolveAtExit->setChecked(profile.resolveAtExit);
     m_allowSelfSigned->setChecked(profile.allowSelfSigned);
     updateOptions();
@@ -152,6 +164,11 @@ UpstreamProfile ProfileForm::profile() const
     result.resolveAtExit = m_resolveAtExit->isChecked();
     result.allowSelfSigned = m_allowSelfSigned->isChecked();
     return result;
+}
+
+bool ProfileForm::removePasswordRequested() const
+{
+    return m_removePassword->isVisibleTo(this) && m_removePassword->isChecked();
 }
 
 void ProfileForm::forgetPassword()

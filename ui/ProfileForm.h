@@ -20,7 +20,8 @@ namespace Switchyard {
 ///
 /// The password field never shows a stored password: it starts empty, and
 /// only what the user types (or a pasted URI brings) counts as a new one
-/// (passwordEdited()).
+/// (passwordEdited()). A stored password is deleted only by ticking "Remove
+/// the stored password" (an empty field keeps it).
 class ProfileForm : public QWidget
 {
     Q_OBJECT
@@ -36,6 +37,9 @@ public:
     UpstreamProfile profile() const;
     /// Whether the password field holds a new password to store.
     bool passwordEdited() const { return m_passwordEdited; }
+    /// Whether the user asked to delete the stored password (the box is only
+    /// shown when there is one).
+    bool removePasswordRequested() const;
     /// Empties the password field once its content has been handed over.
     void forgetPassword();
 
@@ -56,6 +60,7 @@ public:
     QSpinBox* portBox() const { return m_port; }
     QLineEdit* usernameEdit() const { return m_username; }
     QLineEdit* passwordEdit() const { return m_password; }
+    QCheckBox* removePasswordBox() const { return m_removePassword; }
     QCheckBox* resolveAtExitBox() const { return m_resolveAtExit; }
     QCheckBox* allowSelfSignedBox() const { return m_allowSelfSigned; }
     QLabel* selfSignedWarning() const { return m_selfSignedWarning; }
@@ -81,6 +86,7 @@ private:
     QSpinBox* m_port;
     QLineEdit* m_username;
     QLineEdit* m_password;
+    QCheckBox* m_removePassword;
     QCheckBox* m_resolveAtExit;
     QCheckBox* m_allowSelfSigned;
     QLabel* m_selfSignedWarning;

@@ -154,9 +154,21 @@ void SettingsController::setPassword(const QString& profileId, const QString& pa
     m_secrets->write(SecretStore::profileKey(profileId), password, context, std::move(done));
 }
 
+void SettingsController::removePassword(const QString& profileId, QObject* context,
+                                        std::function<void(const SecretResult&)> done)
+{
+    m_secrets->remove(SecretStore::profileKey(profileId), context, std::move(done));
+}
+
 void SettingsController::keepPasswordForThisRun(const QString& profileId, const QString& password)
 {
     m_secrets->keepForThisRun(SecretStore::profileKey(profileId), password);
+}
+
+bool SettingsController::mayHaveStoredPassword(const QString& profileId) const
+{
+    const SecretsLoader::State state = m_loader->state(SecretStore::profileKey(profileId));
+    return state != SecretsLoader::State::Missing && state != SecretsLoader::State::NotNeeded;
 }
 
 bool SettingsController::isWaitingForPassword(const QString& profileId) const

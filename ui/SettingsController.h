@@ -76,6 +76,10 @@ public:
     /// Stores the exit's password in the keychain; done runs with the outcome.
     /// On failure nothing is stored anywhere: the caller may ask the user and
     /// then call keepPasswordForThisRun().
+    /// Deletes the exit's password from the keychain (and any copy kept for
+    /// this run); the exit then goes on without one.
+    void removePassword(const QString& profileId, QObject* context,
+                        std::function<void(const SecretResult&)> done);
     void setPassword(const QString& profileId, const QString& password, QObject* context,
                      std::function<void(const SecretResult&)> done);
     /// For when the keychain cannot be used and the user agreed: the password
@@ -83,6 +87,9 @@ public:
     void keepPasswordForThisRun(const QString& profileId, const QString& password);
     /// Whether the exit needs a password that is not usable yet (pending, or
     /// the keychain failed); its traffic is blocked meanwhile.
+    /// Whether the keychain may hold a password for the exit (read, being
+    /// read or unreadable); false once it is known to have none.
+    bool mayHaveStoredPassword(const QString& profileId) const;
     bool isWaitingForPassword(const QString& profileId) const;
 
     /// Whether clients must log in (Proxy-Authorization Basic, SOCKS5 RFC 1929)
