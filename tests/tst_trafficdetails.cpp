@@ -17,6 +17,8 @@
 #include <QTextBrowser>
 #include <QTextCursor>
 #include <QTextDocument>
+#include <QTextFrame>
+#include <QTextTable>
 #include <QToolButton>
 #include <brotli/encode.h>
 
@@ -149,6 +151,7 @@ private Q_SLOTS:
     void paneRevealsOneValueOnClick();
     void paneDecodesBodies();
     void paneShowsTunnels();
+    void paneRightToLeft();
     void curlCommand();
     void curlQuotesBinary();
     void domainOf_data();
@@ -530,6 +533,41 @@ void TestTrafficDetails::paneShowsTunnels()
     QCOMPARE(pane.tabs()->currentIndex(), int(TrafficDetailsPane::OverviewTab));
     QVERIFY(!pane.tabs()->isTabEnabled(TrafficDetailsPane::RequestTab));
     QVERIFY(!pane.tabs()->isTabEnabled(TrafficDetailsPane::ResponseTab));
+}
+
+namespace {
+
+Qt::LayoutDirection firstTableDirection(QTextBrowser* browser)
+{
+    for (QTextFrame* frame : browser->document()->rootFrame()->childFrames()) {
+        if (auto* table = qobject_cast<QTextTable*>(frame))
+            return table->format().layoutDirection();
+    }
+    return Qt::LayoutDirectionAuto;
+}
+
+} // namespace
+
+void TestTrafficDetails::paneRightToLeft()
+{
+    // Persian and other right-to-left interfaces: the overview's labels sit on
+    // the right, while header lists stay as HTTP writes them.
+    TrafficDetailsPane pane;
+    pane.setEvent(httpEvent());
+    QCOMPARE(firstTableDirection(pane.overview()), Qt::LeftToRight);
+    pane.setLayoutDirection(Qt::RightToLeft);
+    QCOMPARE(firstTableDirection(pane.overview()), Qt::RightToLeft);
+    // The gap between label and value moves to the label's left.
+    QTextTable* overview = nullptr;
+    for (QTextFrame* frame : pane.overview()->document()->rootFrame()->childFrames())
+        overview = overview ? overview : qobject_cast<QTextTable*>(frame);
+    QVERIFY(overview);
+    const QTextTableCellFormat label = overview->cellAt(0, 0).format().toTableCellFormat();
+    QCOMPARE(label.leftPadding(), 12.0);
+    QCOMPARE(firstTableDirection(pane.requestHeaders()), Qt::LeftToRight);
+    QCOMPARE(firstTableDirection(pane.responseHeaders()), Qt::LeftToRight);
+    QTextCursor first(pane.requestHeaders()->document());
+    QCOMPARE(first.blockFormat().layoutDirection(), Qt::LeftToRight); // the request line
 }
 
 void TestTrafficDetails::curlCommand()

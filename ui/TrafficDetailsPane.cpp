@@ -50,10 +50,20 @@ QString sizeText(quint64 bytes)
              locale.toString(qulonglong(bytes)));
 }
 
-QString row(const QString& label, const QString& valueHtml)
+// The gap goes between label and value, which swap sides right to left.
+QString row(const QString& label, const QString& valueHtml, Qt::LayoutDirection direction)
 {
-    return QStringLiteral("<tr><td style=\"padding-right:12px\"><b>%1</b></td><td>%2</td></tr>")
-        .arg(escaped(label), valueHtml);
+    return QStringLiteral("<tr><td style=\"padding-%1:12px\"><b>%2</b></td><td>%3</td></tr>")
+        .arg(direction == Qt::RightToLeft ? QStringLiteral("left") : QStringLiteral("right"),
+             escaped(label), valueHtml);
+}
+
+// An opening table tag: the overview follows the interface's direction (its
+// labels are translated); header lists stay left to right, as HTTP is written.
+QString tableStart(Qt::LayoutDirection direction)
+{
+    return QStringLiteral("<table dir=\"%1\" cellspacing=\"0\" cellpadding=\"2\">")
+        .arg(direction == Qt::RightToLeft ? QStringLiteral("rtl") : QStringLiteral("ltr"));
 }
 
 QTextBrowser* newBrowser(QWidget* parent)
@@ -147,7 +157,9 @@ void TrafficDetailsPane::setRevealSecrets(bool reveal)
 void TrafficDetailsPane::changeEvent(QEvent* event)
 {
     QWidget::changeEvent(event);
-    if (event->type() == QEvent::PaletteChange && m_hasEvent)
+    if ((event->type() == QEvent::PaletteChange ||
+         event->type() == QEvent::LayoutDirectionChange) &&
+        m_hasEvent)
         render();
 }
 
@@ -189,11 +201,11 @@ QString TrafficDetailsPane::headersHtml(Side side) const
     const HeaderList& fields = request ? m_event.requestHeaders : m_event.responseHeaders;
     QString html;
     if (request) {
-        html += QStringLiteral("<p><code>%1 %2 %3</code></p>")
+        html += QStringLiteral("<p dir=\"ltr\"><code>%1 %2 %3</code></p>")
                     .arg(bytesText(m_event.method), escaped(m_event.target),
                          bytesText(m_event.httpVersion));
     } else if (m_event.status > 0) {
-        html += QStringLiteral("<p><code>%1 %2 %3</code></p>")
+        html += QStringLiteral("<p dir=\"ltr\"><code>%1 %2 %3</code></p>")
                     .arg(bytesText(m_event.httpVersion))
                     .arg(m_event.status)
                     .arg(bytesText(m_event.responseReason));
@@ -206,7 +218,7 @@ QString TrafficDetailsPane::headersHtml(Side side) const
         return html;
     }
     const QString prefix = request ? QStringLiteral("request:") : QStringLiteral("response:");
-    html += QStringLiteral("<table cellspacing=\"0\" cellpadding=\"2\">");
+    html += tableStart(Qt::LeftToRight);
     for (qsizetype i = 0; i < fields.size(); ++i) {
         const HeaderField& field = fields.at(i);
         QString value;
@@ -219,7 +231,7 @@ QString TrafficDetailsPane::headersHtml(Side side) const
         } else {
             value = bytesText(field.second);
         }
-        html += row(QString::fromUtf8(field.first), value);
+        html += row(QString::fromUtf8(field.first), value, Qt::LeftToRight);
     }
     html += QStringLiteral("</table>");
     return html;
@@ -231,7 +243,11 @@ QString TrafficDetailsPane::overviewHtml() const
     const bool tunnel = e.isTunnel() && e.protocol != LogProtocol::WebSocket;
     const bool finished = e.phase == LogPhase::Finished;
     const TrafficStyle style = TrafficStyle::fromPalette(palette());
-    QString html = QStringLiteral("<table cellspacing=\"0\" cellpadding=\"2\">");
+    const Qt::LayoutDirection direction = layoutDirection();
+    const auto row = [direction](const QString& label, const QString& valueHtml) {
+        return Switchyard::row(label, valueHtml, direction);
+    };
+    QString html = tableStart(direction);
     html += row(tunnel ? tr("Target") : tr("URL"), escaped(e.target));
     if (!tunnel)
         html += row(tr("Method"), bytesText(e.method));
