@@ -59,8 +59,7 @@ HttpForwarder::HttpForwarder(EngineContext* context, Stream* client, Request req
 
 HttpForwarder::~HttpForwarder()
 {
-    if (m_watched && m_watched != m_origin && m_watchedIn)
-        m_watchedIn->stopWatching(m_watched, this);
+    detachOrigin(); // one left idle in the pool is watched by the pool from now on
     delete m_origin;
 }
 
@@ -204,14 +203,10 @@ void HttpForwarder::detachOrigin()
 {
     if (!m_watched)
         return;
-    disconnect(m_originReadyRead);
-    disconnect(m_originDrained);
-    disconnect(m_originFailed);
     // Idle in the pool: the pool watches it from now on.
     if (m_watched != m_origin && m_watchedIn)
         m_watchedIn->stopWatching(m_watched, this);
-    m_watched = nullptr;
-    m_watchedIn = nullptr;
+    originTakenBack(m_watched);
 }
 
 void HttpForwarder::reportIdleActivity()

@@ -17,16 +17,21 @@ namespace Switchyard {
 SocketWatch::SocketWatch(int fd, SocketWatchHandler* handler, QObject* parent)
     : m_fd(fd), m_handler(handler), m_reactor(EpollReactor::forCurrentThread())
 {
-    if (m_reactor)
-        return;
-    m_readNotifier = new QSocketNotifier(qintptr(fd), QSocketNotifier::Read, parent);
-    m_readNotifier->setEnabled(false);
-    QObject::connect(m_readNotifier, &QSocketNotifier::activated, parent,
+    if (!m_reactor)
+        useNotifiers(parent);
+}
+
+void SocketWatch::useNotifiers(QObject* parent)
+{
+    m_readNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Read, parent);
+    m_readNotifier->setEnabled(m_wantRead && !m_stopped);
+    QObject::connect(m_readNotifier, &QSocketNotifier::activated, m_readNotifier,
                      [this] { m_handler->socketReadable(); });
-    m_writeNotifier = new QSocketNotifier(qintptr(fd), QSocketNotifier::Write, parent);
-    m_writeNotifier->setEnabled(false);
-    QObject::connect(m_writeNotifier, &QSocketNotifier::activated, parent,
+    m_writeNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Write, parent);
+    m_writeNotifier->setEnabled(m_wantWrite && !m_stopped);
+    QObject::connect(m_writeNotifier, &QSocketNotifier::activated, m_writeNotifier,
                      [this] { m_handler->socketWritable(); });
+    m_ownsNotifiers = parent == nullptr;
 }
 
 SocketWatch::~SocketWatch()
@@ -88,16 +93,7 @@ void SocketWatch::sync(bool shrink)
     }
     m_registeredEvents = 0;
     m_reactor = nullptr;
-    auto* parent = static_cast<QObject*>(nullptr);
-    m_readNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Read, parent);
-    QObject::connect(m_readNotifier, &QSocketNotifier::activated, m_readNotifier,
-                     [this] { m_handler->socketReadable(); });
-    m_writeNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Write, parent);
-    QObject::connect(m_writeNotifier, &QSocketNotifier::activated, m_writeNotifier,
-                     [this] { m_handler->socketWritable(); });
-    m_readNotifier->setEnabled(m_wantRead);
-    m_writeNotifier->setEnabled(m_wantWrite);
-    m_ownsNotifiers = true;
+    useNotifiers(nullptr);
 }
 
 void SocketWatch::readReady(quint32)

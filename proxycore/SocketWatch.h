@@ -46,6 +46,8 @@ private:
     /// Brings the registration to what is wanted; shrink also drops what is
     /// registered but no longer wanted.
     void sync(bool shrink);
+    /// QSocketNotifiers instead of the reactor; owned here when parent is null.
+    void useNotifiers(QObject* parent);
 
     int m_fd;
     SocketWatchHandler* m_handler;

@@ -23,6 +23,14 @@ bool isFound(const std::optional<RecordedRequest>& request)
     return request.has_value();
 }
 
+qint64 processCpuMs()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return (qint64(usage.ru_utime.tv_sec) + usage.ru_stime.tv_sec) * 1000 +
+           (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000;
+}
+
 } // namespace
 
 class TestHttpForward : public QObject
@@ -299,18 +307,6 @@ void TestHttpForward::keepAliveReuse()
     QCOMPARE(origin.requests().size(), 2);
     QCOMPARE(origin.connectionCount(), 1); // and the proxy reused its origin connection
 }
-
-namespace {
-
-qint64 processCpuMs()
-{
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return (qint64(usage.ru_utime.tv_sec) + usage.ru_stime.tv_sec) * 1000 +
-           (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000;
-}
-
-} // namespace
 
 void TestHttpForward::originClosesIdleConnection()
 {
