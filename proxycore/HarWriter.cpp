@@ -1,13 +1,13 @@
 #include "HarWriter.h"
 
 #include "BodyDecoder.h"
+#include "HarRecorder.h"
 #include "SensitiveHeaders.h"
 #include "TextSniffer.h"
 
 #include <QBuffer>
 #include <QDateTime>
 #include <QJsonDocument>
-#include <QSaveFile>
 #include <QUrl>
 
 namespace Switchyard {
@@ -442,17 +442,13 @@ QByteArray HarWriter::toJson(const QList<LogEvent>& events) const
 
 QString HarWriter::writeFile(const QString& path, const QList<LogEvent>& events) const
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return tr("cannot open %1: %2").arg(path, file.errorString());
-    const QString error = write(&file, events);
-    if (!error.isEmpty()) {
-        file.cancelWriting();
-        return tr("cannot write %1: %2").arg(path, error);
-    }
-    if (!file.commit())
-        return tr("cannot save %1: %2").arg(path, file.errorString());
-    return {};
+    // One way of writing a HAR file: entry by entry into a QSaveFile.
+    HarRecorder recorder(m_mask);
+    if (const QString error = recorder.open(path); !error.isEmpty())
+        return error;
+    for (const LogEvent& event : events)
+        recorder.add(event);
+    return recorder.commit();
 }
 
 } // namespace Switchyard
