@@ -492,6 +492,9 @@ void TestSecretStore::loaderSaysWhatIsReady()
 
     QVERIFY(removeSecret(store, SecretStore::profileKey(u"ready-a"_s)).ok());
     QVERIFY(removeSecret(store, SecretStore::inboundKey()).ok());
+    // The loader reads both keys again after each removal; let those reads
+    // end before the store goes, or the keychain jobs outlive it (LeakSanitizer).
+    QTRY_COMPARE_WITH_TIMEOUT(store.pendingJobs(), 0, answerTimeoutMs);
 }
 
 void TestSecretStore::loaderFollowsChanges()
@@ -561,6 +564,7 @@ void TestSecretStore::settingsAndExportHoldNoPassword()
              profileSecret.toUtf8());
     QVERIFY(removeSecret(store, SecretStore::profileKey(u"disk-check"_s)).ok());
     QVERIFY(removeSecret(store, SecretStore::inboundKey()).ok());
+    QTRY_COMPARE_WITH_TIMEOUT(store.pendingJobs(), 0, answerTimeoutMs); // see loaderSaysWhatIsReady
 }
 
 void TestSecretStore::underGlibDispatcher()
