@@ -1,6 +1,7 @@
 #include "Engine.h"
 
 #include "EngineCore.h"
+#include "EngineEventDispatcher.h"
 
 namespace Switchyard {
 
@@ -10,6 +11,8 @@ Engine::Engine(QObject* parent) : QObject(parent)
     qRegisterMetaType<LogEventBatch>();
     qRegisterMetaType<EngineStats>();
     m_thread.setObjectName(QStringLiteral("switchyard-engine"));
+    if (auto* dispatcher = EngineEventDispatcher::create())
+        m_thread.setEventDispatcher(dispatcher);
     m_core = new EngineCore;
     m_core->moveToThread(&m_thread);
     connect(m_core, &EngineCore::started, this, &Engine::onCoreStarted);

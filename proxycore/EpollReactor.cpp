@@ -1,6 +1,6 @@
 #include "EpollReactor.h"
 
-#include "SocketWatch.h"
+#include "EngineEventDispatcher.h"
 
 #include <QAbstractEventDispatcher>
 #include <QCoreApplication>
@@ -17,6 +17,7 @@ namespace Switchyard {
 
 namespace {
 thread_local EpollReactor* t_reactor = nullptr;
+thread_local bool t_reactorOwnedByDispatcher = false;
 } // namespace
 
 EpollReactor* EpollReactor::existing()
@@ -37,10 +38,21 @@ EpollReactor* EpollReactor::forCurrentThread()
     if (t_reactor)
         return t_reactor;
     QThread* thread = QThread::currentThread();
-    if (!QCoreApplication::instance() || !QAbstractEventDispatcher::instance(thread))
+    QAbstractEventDispatcher* dispatcher = QAbstractEventDispatcher::instance(thread);
+    if (!QCoreApplication::instance() || !dispatcher)
         return nullptr;
-    auto* reactor = new EpollReactor;
-    if (reactor->m_epollFd < 0) {
+    if (auto* engineDispatcher = qobject_cast<EngineEventDispatcher*>(dispatcher)) {
+        // The dispatcher owns it and deletes it just after the thread's
+        // finished(): forget it then, so late SocketWatches leave it alone.
+        t_reactor = engineDispatcher->reactor();
+        t_reactorOwnedByDispatcher = true;
+        QObject::connect(
+            thread, &QThread::finished, thread, [] { destroyCurrent(); },
+            Qt::ConnectionType(Qt::DirectConnection | Qt::SingleShotConnection));
+        return t_reactor;
+    }
+    auto* reactor = new EpollReactor(Waiting::OwnNotifier);
+    if (!reactor->valid()) {
         delete reactor;
         return nullptr;
     }
@@ -58,15 +70,18 @@ EpollReactor* EpollReactor::forCurrentThread()
 
 void EpollReactor::destroyCurrent()
 {
-    delete std::exchange(t_reactor, nullptr);
+    EpollReactor* reactor = std::exchange(t_reactor, nullptr);
+    if (!std::exchange(t_reactorOwnedByDispatcher, false))
+        delete reactor;
 }
 
-EpollReactor::EpollReactor() : m_epollFd(::epoll_create1(EPOLL_CLOEXEC))
+EpollReactor::EpollReactor(Waiting waiting) : m_epollFd(::epoll_create1(EPOLL_CLOEXEC))
 {
-    if (m_epollFd < 0)
+    if (m_epollFd < 0 || waiting == Waiting::ByCaller)
         return;
     m_notifier = new QSocketNotifier(qintptr(m_epollFd), QSocketNotifier::Read);
-    QObject::connect(m_notifier, &QSocketNotifier::activated, m_notifier, [this] { dispatch(); });
+    QObject::connect(m_notifier, &QSocketNotifier::activated, m_notifier,
+                     [this] { waitAndDispatch(0); });
 }
 
 EpollReactor::~EpollReactor()
@@ -76,7 +91,7 @@ EpollReactor::~EpollReactor()
         ::close(m_epollFd);
 }
 
-bool EpollReactor::add(int fd, SocketWatch* watch, quint32 events, quint32* slot)
+bool EpollReactor::add(int fd, EpollHandler* handler, quint32 events, quint32* slot)
 {
     quint32 index;
     if (!m_freeSlots.empty()) {
@@ -91,10 +106,12 @@ bool EpollReactor::add(int fd, SocketWatch* watch, quint32 events, quint32* slot
     event.events = events;
     event.data.u64 = (quint64(entry.generation) << 32) | index;
     if (::epoll_ctl(m_epollFd, EPOLL_CTL_ADD, fd, &event) != 0) {
+        const int error = errno;
         m_freeSlots.push_back(index);
+        errno = error;
         return false;
     }
-    entry.watch = watch;
+    entry.handler = handler;
     *slot = index;
     ++m_registered;
     return true;
@@ -113,41 +130,40 @@ void EpollReactor::remove(int fd, quint32 slot, bool descriptorStaysOpen)
     if (descriptorStaysOpen)
         ::epoll_ctl(m_epollFd, EPOLL_CTL_DEL, fd, nullptr);
     Slot& entry = m_slots[slot];
-    entry.watch = nullptr;
+    entry.handler = nullptr;
     ++entry.generation;
     m_freeSlots.push_back(slot);
     --m_registered;
 }
 
-void EpollReactor::dispatch()
+int EpollReactor::waitAndDispatch(int timeoutMs)
 {
     epoll_event events[kEventsPerTurn];
-    int count;
-    do {
-        count = ::epoll_wait(m_epollFd, events, kEventsPerTurn, 0);
-    } while (count < 0 && errno == EINTR);
+    // A signal cuts the wait short; the caller's loop comes round again.
+    const int count = ::epoll_wait(m_epollFd, events, kEventsPerTurn, timeoutMs);
     for (int i = 0; i < count; ++i) {
         const quint32 index = quint32(events[i].data.u64);
         const quint32 generation = quint32(events[i].data.u64 >> 32);
         const quint32 ready = events[i].events;
         // A handler may remove any watch, this one included, and add others
         // (the slot table may grow): look the slot up again each time.
-        auto current = [&]() -> SocketWatch* {
+        auto current = [&]() -> EpollHandler* {
             const Slot& entry = m_slots[index];
-            return entry.generation == generation ? entry.watch : nullptr;
+            return entry.generation == generation ? entry.handler : nullptr;
         };
-        SocketWatch* watch = current();
-        if (!watch)
+        EpollHandler* handler = current();
+        if (!handler)
             continue;
-        if (ready & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
-            watch->readReady(ready);
-            watch = current();
-            if (!watch)
+        if (ready & (EPOLLIN | EPOLLPRI | EPOLLHUP | EPOLLERR)) {
+            handler->readReady(ready);
+            handler = current();
+            if (!handler)
                 continue;
         }
         if (ready & (EPOLLOUT | EPOLLHUP | EPOLLERR))
-            watch->writeReady(ready);
+            handler->writeReady(ready);
     }
+    return count > 0 ? count : 0;
 }
 
 #else // no epoll: SocketWatch uses QSocketNotifier
@@ -158,9 +174,9 @@ EpollReactor* EpollReactor::forCurrentThread()
 }
 
 void EpollReactor::destroyCurrent() {}
-EpollReactor::EpollReactor() = default;
+EpollReactor::EpollReactor(Waiting) {}
 EpollReactor::~EpollReactor() = default;
-bool EpollReactor::add(int, SocketWatch*, quint32, quint32*)
+bool EpollReactor::add(int, EpollHandler*, quint32, quint32*)
 {
     return false;
 }
@@ -169,7 +185,10 @@ bool EpollReactor::modify(int, quint32, quint32)
     return false;
 }
 void EpollReactor::remove(int, quint32, bool) {}
-void EpollReactor::dispatch() {}
+int EpollReactor::waitAndDispatch(int)
+{
+    return 0;
+}
 
 #endif
 

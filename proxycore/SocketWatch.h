@@ -1,13 +1,13 @@
 #pragma once
 
+#include "EpollReactor.h"
+
 #include <QtGlobal>
 
 class QObject;
 class QSocketNotifier;
 
 namespace Switchyard {
-
-class EpollReactor;
 
 /// What a SocketWatch calls when its socket is ready.
 class SocketWatchHandler
@@ -25,7 +25,7 @@ protected:
 /// else through two QSocketNotifiers. Switching a direction off costs nothing
 /// until the socket next reports it (then the registration shrinks once), so
 /// owners may switch reading off and on around every request for free.
-class SocketWatch
+class SocketWatch final : private EpollHandler
 {
 public:
     /// parent owns the fallback notifiers; handler outlives this watch.
@@ -40,9 +40,8 @@ public:
     void stop(bool descriptorStaysOpen);
 
 private:
-    friend class EpollReactor;
-    void readReady(quint32 events);
-    void writeReady(quint32 events);
+    void readReady(quint32 events) override;
+    void writeReady(quint32 events) override;
     /// Brings the registration to what is wanted; shrink also drops what is
     /// registered but no longer wanted.
     void sync(bool shrink);
