@@ -3,6 +3,7 @@
 #include "Console.h"
 #include "HarRecorder.h"
 
+#include <QFileInfo>
 #include <cstdio>
 
 #ifdef Q_OS_UNIX
@@ -62,7 +63,12 @@ bool HeadlessRunner::start(const EngineSettings& settings, const QString& logPat
         opened = m_log.open(stderr, QIODevice::WriteOnly, QFileDevice::DontCloseHandle);
     } else {
         m_log.setFileName(logPath);
-        opened = m_log.open(QIODevice::WriteOnly | QIODevice::Append);
+        // Append to a file; a device or a pipe (/dev/null, a FIFO) cannot seek
+        // to its end, and Qt would warn on every start.
+        const QFileInfo info(logPath);
+        const bool appendable = !info.exists() || info.isFile();
+        opened = m_log.open(appendable ? QIODevice::WriteOnly | QIODevice::Append
+                                       : QIODevice::WriteOnly);
     }
     if (!opened) {
         Console::printError(

@@ -51,6 +51,7 @@ private Q_SLOTS:
     void servesAndStopsOnSignal_data();
     void servesAndStopsOnSignal();
     void logFileGetsOneLinePerRequest();
+    void logToNullDeviceSaysNothing();
     void secondInstanceOnSamePortFails();
     void badListenAddressFails();
     void explainUsesTheSettingsFile();
@@ -328,6 +329,23 @@ void TestCli::logFileGetsOneLinePerRequest()
     QCOMPARE(lines.size(), 1 + requests); // nothing more after the stop
     QCOMPARE(lines.constFirst(), QStringLiteral("an earlier line"));
     // With --log, standard error carries the startup line and no request lines.
+    QVERIFY2(nonEmptyLines(proxy->stderrText).size() == 1, proxy->stderrText.constData());
+}
+
+void TestCli::logToNullDeviceSaysNothing()
+{
+    // /dev/null cannot be appended to (no seeking): Qt warned about that on
+    // every start, and benchmarks use exactly this to drop the log.
+    const auto proxy = startHeadless({QStringLiteral("--log"), QStringLiteral("/dev/null")});
+    QVERIFY(proxy);
+    QVERIFY2(waitForStderr(proxy.get(), QStringLiteral("Switchyard listening on")),
+             proxy->stderrText.constData());
+    bool ok = false;
+    const QByteArray page = fetchStatusPage(proxy->port, &ok);
+    QVERIFY2(ok, page.constData());
+    proxy->process.terminate();
+    QVERIFY(finishWithin(proxy.get()));
+    QCOMPARE(proxy->process.exitCode(), 0);
     QVERIFY2(nonEmptyLines(proxy->stderrText).size() == 1, proxy->stderrText.constData());
 }
 
