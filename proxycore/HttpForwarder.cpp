@@ -381,7 +381,7 @@ HttpMessageHandler::HeadAction HttpForwarder::onHead(HttpHead& head)
     m_event->status = head.status;
     m_event->responseReason = head.reason;
     if (m_context->settings.capture.enabled)
-        m_event->responseHeaders = head.headers;
+        m_event->responseHeaders = compactHeaderCopy(head.headers);
     m_responseStarted = true;
 
     if (head.status == 101) {

@@ -548,7 +548,7 @@ void HttpProxySession::startForward()
     request.clientHttp10 = m_head.versionMinor == 0;
     request.clientKeepAlive = m_keepAlive;
     if (m_context->settings.capture.enabled)
-        m_record.event.requestHeaders = request.head.headers;
+        m_record.event.requestHeaders = compactHeaderCopy(request.head.headers);
 
     m_state = State::StreamingBody;
     if (m_spentForwarder) {

@@ -1,9 +1,46 @@
 #include "LogEvent.h"
 
 #include <QDateTime>
+#include <cstring>
 #include <limits>
 
 namespace Switchyard {
+
+namespace {
+
+/// A QByteArray for size bytes at `at` inside block, sharing block's storage.
+QByteArray sliceOf(QByteArray::DataPointer& block, char* at, qsizetype size)
+{
+    block.d_ptr()->ref();
+    return QByteArray(QByteArray::DataPointer(block.d_ptr(), at, size));
+}
+
+} // namespace
+
+HeaderList compactHeaderCopy(const HeaderList& fields)
+{
+    qsizetype total = 0;
+    for (const HeaderField& field : fields)
+        total += field.first.size() + field.second.size() + 2; // and their NULs
+    HeaderList compact;
+    if (fields.isEmpty())
+        return compact;
+    compact.reserve(fields.size());
+    QByteArray block(total, Qt::Uninitialized);
+    char* out = block.data();
+    const auto place = [&](const QByteArray& text) {
+        char* at = out;
+        memcpy(at, text.constData(), size_t(text.size()));
+        at[text.size()] = '\0';
+        out += text.size() + 1;
+        return sliceOf(block.data_ptr(), at, text.size());
+    };
+    for (const HeaderField& field : fields) {
+        QByteArray name = place(field.first);
+        compact.append({std::move(name), place(field.second)});
+    }
+    return compact;
+}
 
 QString protocolName(LogProtocol protocol)
 {

@@ -76,6 +76,13 @@ struct LogEvent
 
 using LogEventBatch = QList<LogEvent>;
 
+/// A copy of fields for the log capture whose names and values all live in one
+/// shared buffer (each one still NUL-terminated): two allocations instead of
+/// two per field. Captured events outlive the request by far and are freed on
+/// other threads; and the parser's own buffers, left unshared, are reused for
+/// the next message.
+HeaderList compactHeaderCopy(const HeaderList& fields);
+
 /// The protocol as a short stable word ("HTTP", "CONNECT", "SOCKS5" …).
 QString protocolName(LogProtocol protocol);
 
