@@ -463,8 +463,11 @@ void TrafficModel::discard(std::vector<Entry>&& entries)
     // Freeing thousands of captured headers and bodies is most of the cost of
     // dropping rows; the UI thread need not wait for it. (Implicitly shared data
     // is freed safely from any thread.)
+    // The task must hold the only reference: with a copy left here, whichever
+    // side let go last did the freeing, often this thread.
     auto doomed = std::make_shared<std::vector<Entry>>(std::move(entries));
-    QThreadPool::globalInstance()->start([doomed]() mutable { doomed.reset(); });
+    QThreadPool::globalInstance()->start(
+        [doomed = std::move(doomed)]() mutable { doomed.reset(); });
 }
 
 void TrafficModel::clear()
