@@ -189,8 +189,9 @@ void TestEngineEventDispatcher::repeatingTimerKeepsItsPeriod()
     });
     QTest::qWait(400);
     worker.run([&] { delete timer; });
-    // 20 per 400 ms at most; a loaded machine may skip some, never add any.
-    QVERIFY2(ticks >= 8 && ticks <= 20, qPrintable(QString::number(ticks)));
+    // 20 per 400 ms at most; a loaded machine (sanitizers, parallel tests)
+    // may skip many, never add any.
+    QVERIFY2(ticks >= 5 && ticks <= 20, qPrintable(QString::number(ticks)));
     QCOMPARE(early.load(), 0);
 }
 
