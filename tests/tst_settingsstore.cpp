@@ -77,7 +77,7 @@ SettingsDocument fullDocument()
     engine.capture.maxBodyBytes = 65536;
     engine.addViaHeader = true;
     engine.remoteTunnelPorts = {443, 8443, 5222};
-    engine.logFlushIntervalMs = 250;
+    engine.logFlushIntervalMs = 500;
     engine.inboundAuth.required = true;
     engine.inboundAuth.username = u"alice"_s;
 
