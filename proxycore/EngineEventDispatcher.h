@@ -46,7 +46,6 @@ public:
 private:
     class NotifierSet;
     class WakeUpReader;
-    friend class NotifierSet;
 
     EngineEventDispatcher(std::unique_ptr<EpollReactor> reactor, int wakeUpFd);
     bool hasNotifier(int fd, QSocketNotifier* notifier, QSocketNotifier::Type type) const;

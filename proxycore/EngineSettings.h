@@ -50,7 +50,7 @@ struct EngineSettings
     quint16 listenPort = 8877; ///< 0 picks a free port (tests)
     ProxyLimits limits;
     CaptureSettings capture;
-    bool addViaHeader = false;       ///< privacy first: no Via unless asked for
+    bool addViaHeader = false; ///< privacy first: no Via unless asked for
     /// Log events leave the engine thread this often. Four times a second still
     /// reads as live, and every batch costs the window a model update and a
     /// repaint: at 10 per second the log view took 11 % off the keep-alive rate
