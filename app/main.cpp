@@ -3,6 +3,7 @@
 #include "Console.h"
 #include "Engine.h"
 #include "HeadlessRunner.h"
+#include "OpenFilesLimit.h"
 #include "PasswordCommand.h"
 #include "ProfileChecker.h"
 #include "RuleEngine.h"
@@ -350,6 +351,7 @@ int main(int argc, char** argv)
     // No organisation: settings live in ~/.config/Switchyard, not Switchyard/Switchyard.
     QCoreApplication::setOrganizationName(QString());
     QCoreApplication::setApplicationVersion(QStringLiteral(SWITCHYARD_VERSION));
+    raiseOpenFilesLimit();
 
 #ifdef SWITCHYARD_HAVE_UI
     if (CommandLine::wantsGui(argc, argv))
