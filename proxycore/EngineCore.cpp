@@ -10,6 +10,8 @@
 #include "TcpStream.h"
 
 #include <QDateTime>
+#include <cerrno>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -57,7 +59,9 @@ void EngineCore::start(const EngineSettings& settings, std::shared_ptr<const Rul
                 .arg(settings.listenAddress.toString()));
         return;
     }
-    m_listener = new Listener([this](int descriptor) { onIncoming(descriptor); }, this);
+    m_listener = new Listener(
+        [this](int descriptor) { onIncoming(descriptor); },
+        [this](int descriptor, int error) { onOutOfDescriptors(descriptor, error); }, this);
     if (!m_listener->listen(settings.listenAddress, settings.listenPort)) {
         const QString error = m_listener->errorString();
         delete m_listener;
@@ -102,20 +106,9 @@ void EngineCore::onIncoming(int descriptor)
             QStringLiteral(
                 "Switchyard is serving its maximum number of connections; try again later."),
             true);
-        [[maybe_unused]] const ssize_t sent =
-            ::send(descriptor, busy.constData(), size_t(busy.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
-        ::shutdown(descriptor, SHUT_WR);
-        LogEvent event;
-        event.id = m_logger->nextId();
-        event.startedAtMs = QDateTime::currentMSecsSinceEpoch();
-        event.clientAddress = TcpStream::peerStringOf(descriptor);
-        event.status = 503;
-        event.durationUs = 0;
-        event.route = QStringLiteral("refused");
-        event.error = QStringLiteral("connection limit (%1) reached")
-                          .arg(m_context.settings.limits.maxClientConnections);
-        m_logger->finished(std::move(event));
-        ::close(descriptor);
+        refuse(descriptor, busy,
+               QStringLiteral("connection limit (%1) reached")
+                   .arg(m_context.settings.limits.maxClientConnections));
         return;
     }
     auto* sniffer = new ProtocolSniffer(&m_context, new TcpStream(descriptor), this);
@@ -133,6 +126,44 @@ void EngineCore::onIncoming(int descriptor)
     connect(sniffer, &ProtocolSniffer::abandoned, this,
             [this, sniffer] { onConnectionClosed(sniffer); });
     sniffer->start();
+}
+
+void EngineCore::onOutOfDescriptors(int descriptor, int error)
+{
+    static const QByteArray noDescriptors = LocalResponses::error(
+        503, "out_of_file_descriptors",
+        QStringLiteral("Switchyard has run out of file descriptors for new connections; try again "
+                       "later, or raise its open-files limit (ulimit -n)."),
+        true);
+    QString reason;
+    if (error == ENFILE) {
+        reason = QStringLiteral("the system is out of file descriptors");
+    } else {
+        rlimit limit{};
+        ::getrlimit(RLIMIT_NOFILE, &limit);
+        reason = QStringLiteral("out of file descriptors (open-files limit %1)")
+                     .arg(qulonglong(limit.rlim_cur));
+    }
+    refuse(descriptor, noDescriptors, reason);
+}
+
+void EngineCore::refuse(int descriptor, const QByteArray& response, const QString& reason)
+{
+    // An HTTP answer even to a SOCKS client: the protocol is not known yet, and
+    // a reading client (or a person with curl -v) sees why it was turned away.
+    [[maybe_unused]] const ssize_t sent = ::send(
+        descriptor, response.constData(), size_t(response.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+    ::shutdown(descriptor, SHUT_WR);
+    LogEvent event;
+    event.id = m_logger->nextId();
+    event.startedAtMs = QDateTime::currentMSecsSinceEpoch();
+    event.clientAddress = TcpStream::peerStringOf(descriptor);
+    event.status = 503;
+    event.durationUs = 0;
+    event.route = QStringLiteral("refused");
+    event.error = reason;
+    m_logger->finished(std::move(event));
+    ::close(descriptor);
 }
 
 void EngineCore::onConnectionClosed(QObject* connection)

@@ -39,6 +39,10 @@ Q_SIGNALS:
 
 private:
     void onIncoming(int descriptor);
+    /// A client the listener could take only with its spare descriptor.
+    void onOutOfDescriptors(int descriptor, int error);
+    /// Answers response (an HTTP 503), logs a refused event and closes.
+    void refuse(int descriptor, const QByteArray& response, const QString& reason);
     void onConnectionClosed(QObject* connection);
     void publishStats();
     void closeAll();

@@ -20,7 +20,7 @@ struct ProxyLimits
     int idleTimeoutMs = 60'000;        ///< idle keep-alive client connection is closed
     int connectTimeoutMs = 10'000;     ///< outbound connect (incl. DNS); else 504
     int responseTimeoutMs = 120'000;   ///< origin silent this long after the request: 504
-    int maxClientConnections = 10'000; ///< further clients get 503 and are closed
+    int maxClientConnections = 100'000; ///< further clients get 503 and are closed
     int bufferBytes = 256 * 1024;      ///< per direction and connection, then back-pressure
     int originIdleTimeoutMs = 30'000;  ///< pooled idle origin connection is closed
     int maxIdleOriginConnections = 256;
