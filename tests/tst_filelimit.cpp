@@ -21,6 +21,14 @@
 #include <unistd.h>
 #include <vector>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define SWITCHYARD_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SWITCHYARD_SANITIZED 1
+#endif
+#endif
+
 namespace {
 
 constexpr int processTimeoutMs = 10'000;
@@ -127,6 +135,13 @@ private:
     /// did not come up.
     struct Proxy
     {
+        ~Proxy()
+        {
+            // Before stderrText goes: QProcess reads once more as it dies.
+            QObject::disconnect(&process, nullptr, nullptr, nullptr);
+            process.kill();
+            process.waitForFinished(processTimeoutMs);
+        }
         QProcess process;
         QByteArray stderrText;
         quint16 port = 0;
@@ -195,6 +210,12 @@ void TestFileLimit::softLimitRisesToHard()
 
 void TestFileLimit::clientsOverTheLimitAreAnsweredAtOnce()
 {
+#ifdef SWITCHYARD_SANITIZED
+    // UBSan checks a dynamic type it has not seen yet by writing to a pipe it
+    // opens then; with no descriptor left it takes valid objects for bad ones
+    // and aborts. CI runs this case against the optimised build instead.
+    QSKIP("a sanitized binary cannot run out of descriptors (UBSan's vptr check needs a pipe)");
+#endif
     // 64 descriptors: about 50 left for clients once the process is up.
     constexpr int kLimit = 64;
     constexpr int kClients = 100;
