@@ -60,8 +60,8 @@ private:
     /// A switchyard process with its standard error collected as it arrives.
     struct Proxy
     {
+        QByteArray stderrText; // before process: QProcess may read once more as it dies
         QProcess process;
-        QByteArray stderrText;
         quint16 port = 0;
     };
 

@@ -57,8 +57,8 @@ private:
     /// A running headless switchyard writing its HAR to harPath.
     struct Run
     {
+        QByteArray stderrText; // before process: QProcess may read once more as it dies
         QProcess process;
-        QByteArray stderrText;
         quint16 port = 0;
     };
 

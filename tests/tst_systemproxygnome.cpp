@@ -87,8 +87,8 @@ private:
     void presetUserSettings();
     struct Proxy
     {
+        QByteArray stderrText; // before process: QProcess may read once more as it dies
         QProcess process;
-        QByteArray stderrText;
         quint16 port = 0;
     };
     std::unique_ptr<Proxy> startHeadless(const QStringList& extra);
