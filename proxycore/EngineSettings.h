@@ -13,16 +13,16 @@ namespace Switchyard {
 /// Bounds that keep one client from exhausting the engine. Times in milliseconds.
 struct ProxyLimits
 {
-    int maxHeadBytes = 64 * 1024;      ///< request head (line + fields); beyond: 431
-    int maxUriBytes = 8 * 1024;        ///< request target; beyond: 414
-    int maxHeaderFields = 100;         ///< header fields in one head; beyond: 431
-    int headTimeoutMs = 30'000;        ///< whole head must arrive within this; else 408
-    int idleTimeoutMs = 60'000;        ///< idle keep-alive client connection is closed
-    int connectTimeoutMs = 10'000;     ///< outbound connect (incl. DNS); else 504
-    int responseTimeoutMs = 120'000;   ///< origin silent this long after the request: 504
+    int maxHeadBytes = 64 * 1024;       ///< request head (line + fields); beyond: 431
+    int maxUriBytes = 8 * 1024;         ///< request target; beyond: 414
+    int maxHeaderFields = 100;          ///< header fields in one head; beyond: 431
+    int headTimeoutMs = 30'000;         ///< whole head must arrive within this; else 408
+    int idleTimeoutMs = 60'000;         ///< idle keep-alive client connection is closed
+    int connectTimeoutMs = 10'000;      ///< outbound connect (incl. DNS); else 504
+    int responseTimeoutMs = 120'000;    ///< origin silent this long after the request: 504
     int maxClientConnections = 100'000; ///< further clients get 503 and are closed
-    int bufferBytes = 256 * 1024;      ///< per direction and connection, then back-pressure
-    int originIdleTimeoutMs = 30'000;  ///< pooled idle origin connection is closed
+    int bufferBytes = 256 * 1024;       ///< per direction and connection, then back-pressure
+    int originIdleTimeoutMs = 30'000;   ///< pooled idle origin connection is closed
     int maxIdleOriginConnections = 256;
 };
 

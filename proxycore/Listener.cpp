@@ -12,8 +12,8 @@ namespace Switchyard {
 namespace {
 // Accepts per readiness event before the loop serves the open connections.
 constexpr int kAcceptsPerTurn = 64;
-// How long accepting rests when not even a refusal is possible (no spare, or
-// the kernel is short of memory); the clients wait in the backlog meanwhile.
+// How long accepting rests when not even a refusal is possible (no spare, the
+// kernel short of memory, an unexpected error); clients wait in the backlog.
 constexpr int kResumeAfterMs = 100;
 // Clients the kernel completes before the engine accepts them.
 constexpr int kBacklog = 1024;
@@ -106,15 +106,27 @@ void Listener::socketReadable()
                 return;
             }
             continue;
-        case ENOBUFS:
-        case ENOMEM:
+        case EINTR:
+        case ECONNABORTED:
+        case EPERM: // a firewall rule refused this one
+        case EPROTO:
+        case ENOPROTOOPT:
+        case ENETDOWN:
+        case ENETUNREACH:
+        case EHOSTDOWN:
+        case EHOSTUNREACH:
+        case EOPNOTSUPP:
+#ifdef ENONET
+        case ENONET:
+#endif
+            // This client gave up before it was accepted, or Linux passed on a
+            // network error of its connection: the next one may be fine.
+            continue;
+        default:
+            // Short of kernel memory (ENOBUFS, ENOMEM), or something the next
+            // attempt would only repeat: rest rather than spin.
             pauseAccepting();
             return;
-        default:
-            // The client gave up before it was accepted (ECONNABORTED), a signal
-            // (EINTR), or a network error Linux passes on from the new
-            // connection (EPROTO, ENETDOWN...): the next one may be fine.
-            continue;
         }
     }
 }
