@@ -2,6 +2,8 @@
 // it alone: it lifts its soft limit to the hard one, and when descriptors run
 // out anyway, clients over the limit are answered at once (503) instead of
 // hanging in the listen queue while the engine thread spins on accept().
+#include "FreePort.h"
+
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QDir>
@@ -9,7 +11,6 @@
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
-#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <arpa/inet.h>
@@ -32,14 +33,6 @@
 namespace {
 
 constexpr int processTimeoutMs = 10'000;
-
-quint16 freePort()
-{
-    QTcpServer server;
-    if (!server.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return server.serverPort();
-}
 
 /// A blocking loopback client socket, closed with the object.
 class RawClient
@@ -172,7 +165,7 @@ std::unique_ptr<TestFileLimit::Proxy> TestFileLimit::startHeadless(rlim_t soft, 
                                                                    const QStringList& extra)
 {
     auto proxy = std::make_unique<Proxy>();
-    const quint16 port = freePort();
+    const quint16 port = FreePort::refusedPort();
     if (port == 0)
         return proxy;
     QObject::connect(&proxy->process, &QProcess::readyReadStandardError, this,
